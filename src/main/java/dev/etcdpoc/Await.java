@@ -1,0 +1,48 @@
+package dev.etcdpoc;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place the demo waits. Every wait has a bound: jetcd futures never complete on their own
+ * when etcd is gone (waitForReady, jetcd issues 1161/1226/1509), so an unbounded get() can hang.
+ */
+public final class Await {
+    private Await() {
+    }
+
+    /** The future's value, or a {@link DemoFailure} naming {@code what} if it failed or took longer than {@code timeout}. */
+    public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), e);
+        } catch (ExecutionException | CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new DemoFailure(what + ": " + Failures.describe(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new DemoFailure(what + ": interrupted", e);
+        }
+    }
+
+    /** Waits for the latch to reach zero, or fails naming {@code what}. */
+    public static void latch(CountDownLatch latch, Duration timeout, String what) {
+        try {
+            if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new DemoFailure(what + ": did not happen within " + Durations.format(timeout));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure(what + ": interrupted", e);
+        }
+    }
+}

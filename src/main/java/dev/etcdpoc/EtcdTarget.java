@@ -1,0 +1,90 @@
+package dev.etcdpoc;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * Which etcd the demo talks to: the endpoints the user gave; else localhost:2379 when something
+ * listens there; else a throwaway local etcd. Owns that throwaway etcd and stops it on close.
+ */
+public final class EtcdTarget implements AutoCloseable {
+    private final Endpoints endpoints;
+    private final LocalEtcd local;
+
+    private EtcdTarget(Endpoints endpoints, LocalEtcd local) {
+        this.endpoints = endpoints;
+        this.local = local;
+    }
+
+    /**
+     * @param given        endpoints from --endpoints or ETCD_ENDPOINTS
+     * @param localCluster members of a throwaway cluster to start instead (0: none)
+     * @param notices      where to say that a throwaway etcd was started
+     */
+    public static EtcdTarget open(Optional<Endpoints> given, int localCluster, PrintStream notices) {
+        if (localCluster > 0) {
+            LocalEtcd cluster = LocalEtcd.start(localCluster);
+            notices.println("poc: started a throwaway " + localCluster + "-member etcd cluster at " + cluster.endpoints()
+                + "; it is stopped and deleted when the demo ends.");
+            return new EtcdTarget(cluster.endpoints(), cluster);
+        }
+        if (given.isPresent()) {
+            given.get().uris().forEach(EtcdTarget::requireKnownHost);
+            return new EtcdTarget(given.get(), null);
+        }
+        Endpoints fallback = Endpoints.parse(Endpoints.DEFAULT);
+        if (listening(fallback.uris().get(0))) {
+            return new EtcdTarget(fallback, null);
+        }
+        if (!LocalEtcd.binaryAvailable()) {
+            throw new DemoFailure("nothing answers at " + Endpoints.DEFAULT + " and no etcd binary is on the PATH. "
+                + "Start etcd with 'docker compose up -d', install it with 'scripts/install-etcd.sh', "
+                + "or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.");
+        }
+        LocalEtcd single = LocalEtcd.start(1);
+        notices.println("poc: nothing answers at " + Endpoints.DEFAULT + ", so this run uses a throwaway etcd at "
+            + single.endpoints() + " (pid " + single.pid(0) + "); it is stopped and deleted when the demo ends.");
+        return new EtcdTarget(single.endpoints(), single);
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The throwaway etcd this run started, if any. */
+    public Optional<LocalEtcd> local() {
+        return Optional.ofNullable(local);
+    }
+
+    @Override
+    public void close() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    /** gRPC would only say "unresolved address" after its retries; a DNS miss is worth naming up front. */
+    private static void requireKnownHost(URI uri) {
+        try {
+            InetAddress.getAllByName(uri.getHost());
+        } catch (UnknownHostException e) {
+            throw new DemoFailure("unknown host '" + uri.getHost() + "' in endpoint " + uri
+                + "; check the name, or point --endpoints (or ETCD_ENDPOINTS) at a reachable etcd.");
+        }
+    }
+
+    private static boolean listening(URI uri) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package dev.etcdpoc;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Throwaway etcd members started from the {@code etcd} binary on the PATH: loopback only, free
+ * ports, a temp data dir each, stopped by PID and deleted on {@link #close()} — also on Ctrl-C,
+ * through a shutdown hook. One member is the demo's embedded default; three make a real Raft
+ * cluster whose members can be killed and restarted by index.
+ */
+public final class LocalEtcd implements AutoCloseable {
+    /** Raft timings for loopback: a heartbeat every 50 ms, a new election after 500 ms of silence
+     *  (etcd's defaults are 100/1000 ms, tuned for real networks). Failover then takes ~1 s. */
+    public static final int HEARTBEAT_MS = 50;
+    public static final int ELECTION_MS = 500;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
+    private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
+
+    private final Path root;
+    private final List<Member> members;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final Thread shutdownHook = new Thread(this::stopAll, "local-etcd-stop");
+
+    private LocalEtcd(Path root, List<Member> members) {
+        this.root = root;
+        this.members = members;
+    }
+
+    /** True when an {@code etcd} executable is on the PATH. */
+    public static boolean binaryAvailable() {
+        return binary() != null;
+    }
+
+    /** Starts {@code size} members and returns once every one of them reports healthy. */
+    public static LocalEtcd start(int size) {
+        Path etcd = binary();
+        if (etcd == null) {
+            throw new DemoFailure("no etcd binary on the PATH; install it (Debian/Ubuntu: apt-get install etcd-server, "
+                + "or run scripts/install-etcd.sh)");
+        }
+        Path root;
+        try {
+            root = Files.createTempDirectory("etcd-poc-");
+        } catch (IOException e) {
+            throw new DemoFailure("cannot create a temp dir for etcd: " + e.getMessage(), e);
+        }
+        int[] ports = freePorts(2 * size);
+        String token = root.getFileName().toString();
+        List<Member> members = IntStream.range(0, size)
+            .mapToObj(i -> new Member(etcd, "m" + i, ports[2 * i], ports[2 * i + 1], root.resolve("m" + i), token))
+            .collect(Collectors.toList());
+        String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
+        members.forEach(m -> m.initialCluster = initialCluster);
+
+        LocalEtcd cluster = new LocalEtcd(root, members);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        try {
+            members.forEach(Member::launch);
+            cluster.awaitHealthy(READY_TIMEOUT);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    public Endpoints endpoints() {
+        return new Endpoints(members.stream().map(m -> URI.create(m.clientUrl())).collect(Collectors.toList()));
+    }
+
+    /** The client URL of one member. */
+    public Endpoints endpoint(int index) {
+        return new Endpoints(List.of(URI.create(members.get(index).clientUrl())));
+    }
+
+    public long pid(int index) {
+        return members.get(index).process.pid();
+    }
+
+    public boolean isRunning(int index) {
+        Process p = members.get(index).process;
+        return p != null && p.isAlive();
+    }
+
+    /** SIGKILL, as a crash or a pulled plug would: no goodbye to the other members. */
+    public void kill(int index) {
+        Member m = members.get(index);
+        m.wanted = false;
+        m.process.destroyForcibly();
+        waitForExit(m.process);
+    }
+
+    /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
+    public void restart(int index) {
+        Member m = members.get(index);
+        if (isRunning(index)) {
+            throw new IllegalStateException(m.name + " is still running");
+        }
+        m.launch();
+    }
+
+    /** Waits until every running member answers /health with true: it has a leader and a quorum read succeeded. */
+    public void awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Member m : members) {
+            while (m.wanted && m.process.isAlive() && !healthy(m)) {
+                if (System.nanoTime() > deadline) {
+                    throw new DemoFailure("etcd member " + m.name + " at " + m.clientUrl() + " was not healthy within "
+                        + Durations.format(timeout) + m.logTail());
+                }
+                pause();
+            }
+            if (m.wanted && !m.process.isAlive()) {
+                throw new DemoFailure("etcd member " + m.name + " exited with code " + m.process.exitValue() + m.logTail());
+            }
+        }
+    }
+
+    /** The index of the member that currently leads, if a running member says it does. */
+    public OptionalInt leader() {
+        for (int i = 0; i < members.size(); i++) {
+            if (!isRunning(i)) {
+                continue;
+            }
+            String status = status(members.get(i));
+            String self = find(MEMBER_ID, status);
+            if (self != null && self.equals(find(LEADER_ID, status))) {
+                return OptionalInt.of(i);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Waits for a leader among the running members; polls, because an election has no event to wait on from outside. */
+    public int awaitLeader(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            OptionalInt leader = leader();
+            if (leader.isPresent()) {
+                return leader.getAsInt();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DemoFailure("no etcd member became leader within " + Durations.format(timeout));
+            }
+            pause();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run: the members are stopped either way
+        }
+    }
+
+    private synchronized void stopAll() {
+        for (Member m : members) {
+            if (m.process != null && m.process.isAlive()) {
+                m.process.destroy();
+            }
+        }
+        for (Member m : members) {
+            if (m.process != null) {
+                waitForExit(m.process);
+            }
+        }
+        deleteRecursively(root);
+    }
+
+    private boolean healthy(Member m) {
+        return get(m.clientUrl() + "/health").contains("\"health\":\"true\"");
+    }
+
+    private String status(Member m) {
+        return send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/v3/maintenance/status"))
+            .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
+    private String get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** The body, or "" when the member does not answer (yet). */
+    private String send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure("interrupted while waiting for etcd", e);
+        }
+    }
+
+    private static String find(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure("interrupted while waiting for etcd", e);
+        }
+    }
+
+    private static void waitForExit(Process p) {
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path binary() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        return Stream.of(path.split(File.pathSeparator))
+            .filter(dir -> !dir.isEmpty())
+            .map(dir -> Path.of(dir, "etcd"))
+            .filter(Files::isExecutable)
+            .findFirst().orElse(null);
+    }
+
+    /** Ports the OS reports free right now; all held open together so none is handed out twice. */
+    private static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new DemoFailure("cannot find free loopback ports for etcd: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket we never used cannot lose anything
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temp dir left behind is harmless, a failed stop is not
+        }
+    }
+
+    /** One etcd process: its flags, ports and data dir. */
+    private static final class Member {
+        final Path binary;
+        final String name;
+        final int clientPort;
+        final int peerPort;
+        final Path dataDir;
+        final String token;
+        String initialCluster;
+        Process process;
+        /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
+        boolean wanted;
+
+        Member(Path binary, String name, int clientPort, int peerPort, Path dataDir, String token) {
+            this.binary = binary;
+            this.name = name;
+            this.clientPort = clientPort;
+            this.peerPort = peerPort;
+            this.dataDir = dataDir;
+            this.token = token;
+        }
+
+        String clientUrl() {
+            return "http://127.0.0.1:" + clientPort;
+        }
+
+        String peerUrl() {
+            return "http://127.0.0.1:" + peerPort;
+        }
+
+        Path log() {
+            return dataDir.resolveSibling(name + ".log");
+        }
+
+        void launch() {
+            ProcessBuilder pb = new ProcessBuilder(binary.toString(),
+                "--name", name,
+                "--data-dir", dataDir.toString(),
+                "--listen-client-urls", clientUrl(),
+                "--advertise-client-urls", clientUrl(),
+                "--listen-peer-urls", peerUrl(),
+                "--initial-advertise-peer-urls", peerUrl(),
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-token", token,
+                "--initial-cluster-state", "new",
+                "--heartbeat-interval", String.valueOf(HEARTBEAT_MS),
+                "--election-timeout", String.valueOf(ELECTION_MS),
+                "--logger", "zap",
+                "--log-outputs", "stderr");
+            // etcd reads ETCD_* variables as flags; the user's ETCD_ENDPOINTS or ETCD_PASSWORD are not for it.
+            pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            try {
+                process = pb.start();
+                wanted = true;
+            } catch (IOException e) {
+                throw new DemoFailure("cannot start " + binary + ": " + e.getMessage(), e);
+            }
+        }
+
+        String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(log());
+                return lines.isEmpty() ? "" : "; its last log line: " + lines.get(lines.size() - 1);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.etcdpoc;
+
+import dev.etcdpoc.sections.Section;
+import dev.etcdpoc.sections.SectionContext;
+import dev.etcdpoc.sections.Sections;
+import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The command line: parses options, picks an etcd, runs the sections, turns failures into one line and an exit code. */
+@Command(name = "poc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {"Shows how etcd behaves when used from Java through jetcd.",
+        "With no SECTION it runs the .NET PoC's three: crud, watch, txn."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:etcd could not be reached, refused a request, or a section failed",
+        "2:usage error: unknown option or section, or a bad value"})
+public final class Main implements Callable<Integer> {
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Option(names = "--list", description = "List the sections with a one-line summary, then exit.")
+    private boolean list;
+
+    @Option(names = "--verbose", description = "On failure, also print the stack trace and library logs.")
+    private boolean verbose;
+
+    @Parameters(paramLabel = "SECTION", arity = "0..*",
+        description = "Sections to run, in the order given, or 'all'. See --list.")
+    private List<String> sectionNames = new ArrayList<>();
+
+    private Main(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Runs the command as {@link #main} would, printing to the given streams; returns the exit code. */
+    public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Main main = new Main(env, out, err);
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, args2) -> {
+            err.println("poc: " + e.getMessage() + " (see --help)");
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+            err.println("poc: " + (e instanceof DemoFailure ? e.getMessage() : Failures.describe(e)));
+            if (main.verbose) {
+                e.printStackTrace(err);
+            }
+            return cl.getCommandSpec().exitCodeOnExecutionException();
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Logging.configure(verbose);
+        if (list) {
+            Sections.all().forEach(s -> out.printf("%-10s %s%n", s.name(), s.summary()));
+            return 0;
+        }
+        List<Section> chosen = chosenSections();
+        Optional<Endpoints> given;
+        try {
+            given = connection.givenEndpoints(env);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ClientFactory clients = connection.clientFactory();
+        try (EtcdTarget target = EtcdTarget.open(given, 0, err)) {
+            try (Client client = clients.create(target.endpoints())) {
+                run(chosen, new SectionContext(client, out, clients.timeout()));
+            } catch (DemoFailure e) {
+                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage() + hint(e), e);
+            }
+        }
+        return 0;
+    }
+
+    private void run(List<Section> sections, SectionContext ctx) throws InterruptedException {
+        out.println("=== etcd PoC with Java ===");
+        for (Section section : sections) {
+            out.println();
+            out.println("--- " + section.title() + " ---");
+            section.run(ctx);
+        }
+        out.println();
+        out.println("Done.");
+        out.flush();
+    }
+
+    private List<Section> chosenSections() {
+        List<String> names = sectionNames.isEmpty() ? Sections.POC : sectionNames;
+        List<Section> chosen = new ArrayList<>();
+        for (String name : names) {
+            if (name.equals("all")) {
+                chosen.addAll(Sections.all());
+                continue;
+            }
+            chosen.add(Sections.named(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "unknown section '" + name + "'; valid sections: " + String.join(", ", Sections.names()) + ", all")));
+        }
+        return chosen;
+    }
+
+    private static String hint(DemoFailure failure) {
+        return Failures.isUnreachable(failure)
+            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
+            : "";
+    }
+
+    /** --version: this demo's version and the jetcd it was built with. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/version.properties")) {
+                p.load(in);
+            }
+            return new String[] {"poc " + p.getProperty("version") + " (jetcd " + p.getProperty("jetcd") + ", Java "
+                + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.etcdpoc.sections;
+
+import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.Bytes.text;
+
+import dev.etcdpoc.Await;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.DeleteOption;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/** What a section gets: a connected client, where to print, and how long any one step may take. */
+public final class SectionContext {
+    private final Client client;
+    private final PrintStream out;
+    private final Duration timeout;
+
+    public SectionContext(Client client, PrintStream out, Duration timeout) {
+        this.client = client;
+        this.out = out;
+        this.timeout = timeout;
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The result of one etcd call, waited for at most the request deadline. */
+    public <T> T await(CompletableFuture<T> call, String what) {
+        return Await.result(call, timeout, what);
+    }
+
+    /** A key's value as text, or "" when the key does not exist (a get of a missing key returns no KeyValue). */
+    public String read(String key) {
+        GetResponse response = await(client.getKVClient().get(bytes(key)), "GET " + key);
+        return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
+    }
+
+    /** Deletes every key under {@code prefix}: how a section leaves etcd as it found it. */
+    public void deletePrefix(String prefix) {
+        await(client.getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()), "DELETE " + prefix);
+    }
+
+    /** Waits until {@code latch} reaches zero, at most the request deadline. */
+    public void await(CountDownLatch latch, String what) {
+        Await.latch(latch, timeout, what);
+    }
+}
