@@ -71,8 +71,12 @@ else
     else
         log "starting dockerd ${DOCKERD_FLAGS:+($DOCKERD_FLAGS) }- log $DOCKERD_LOG, PID file $DOCKERD_PID"
         # setsid: own session, so it outlives this script and whatever process group ran it.
+        # (A background child of a script is no group leader, so setsid and nohup just exec:
+        # $! is dockerd itself when we are root.)
+        sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
         # shellcheck disable=SC2086  # DOCKERD_FLAGS is a list of words on purpose
-        as_root setsid nohup dockerd $DOCKERD_FLAGS >"$DOCKERD_LOG" 2>&1 </dev/null &
+        "${sudo[@]}" setsid nohup dockerd $DOCKERD_FLAGS >"$DOCKERD_LOG" 2>&1 </dev/null &
         pid=$!
         echo "$pid" >"$DOCKERD_PID"
     fi
@@ -88,6 +92,11 @@ else
         fi
         sleep 1
     done
+    # dockerd's own PID file is the authority (under sudo, $! is sudo's PID).
+    if [ -s /var/run/docker.pid ]; then
+        pid="$(cat /var/run/docker.pid)"
+        echo "$pid" >"$DOCKERD_PID"
+    fi
     log "dockerd ready (PID $pid)"
 fi
 
@@ -96,7 +105,7 @@ BINARIES=(/usr/bin/etcd /usr/bin/etcdctl)
 
 # The shared libraries the binaries load (libc and the dynamic loader, as of Debian 12).
 libs() {
-    ldd "$@" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u
+    ldd "$@" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' | sort -u
 }
 mapfile -t LIBS < <(libs "${BINARIES[@]}")
 [ "${#LIBS[@]}" -gt 0 ] || die "ldd found no libraries for ${BINARIES[*]}"

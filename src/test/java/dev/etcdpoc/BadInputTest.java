@@ -1,0 +1,75 @@
+package dev.etcdpoc;
+
+import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdpoc.support.PocRun;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Usage errors: one line naming what was wrong, exit 2, and no attempt to reach etcd. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest {
+    private static final Duration QUICK = Duration.ofSeconds(10);
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+            Arguments.of(new String[] {"--bogus"}, "Unknown option: '--bogus'"),
+            Arguments.of(new String[] {"nosuch"}, "unknown section 'nosuch'; valid sections: crud, watch, txn"),
+            Arguments.of(new String[] {"--timeout", "0"}, "'0' must be greater than zero"),
+            Arguments.of(new String[] {"--timeout", "-3s"}, "must be greater than zero"),
+            Arguments.of(new String[] {"--timeout", "soon"}, "'soon' is not a duration"),
+            Arguments.of(new String[] {"--endpoints", "127.0.0.1:2379"}, "is not a URL"),
+            Arguments.of(new String[] {"--endpoints", "ftp://127.0.0.1:2379"}, "scheme 'ftp'"),
+            Arguments.of(new String[] {"--endpoints", "http://127.0.0.1"}, "has no port"),
+            Arguments.of(new String[] {"--endpoints", "http://a:1,https://b:2"}, "mix http and https"),
+            Arguments.of(new String[] {"--endpoints"}, "Missing required parameter for option '--endpoints'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("usageErrors")
+    void usageErrorGivesOneLineAndExit2(String[] args, String expected) {
+        PocRun run = PocRun.of(args);
+
+        assertOneLineFailure(run, 2, QUICK, expected);
+        assertThat(run.out()).as("nothing on stdout").isEmpty();
+    }
+
+    @Test
+    void badEtcdEndpointsVariable() {
+        PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", "localhost"));
+
+        assertOneLineFailure(run, 2, QUICK, "ETCD_ENDPOINTS", "is not a URL");
+    }
+
+    @Test
+    void helpListsOptionsAndExitCodes() {
+        PocRun run = PocRun.of("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--endpoints", "--timeout", "ETCD_ENDPOINTS", "--list", "Exit codes:");
+    }
+
+    @Test
+    void versionNamesJetcd() {
+        PocRun run = PocRun.of("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("poc ").contains("jetcd 0.8.7");
+    }
+
+    @Test
+    void listNamesEverySectionWithoutContactingEtcd() {
+        PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", "http://127.0.0.1:1"), "--list");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0]).startsWith("crud", "watch", "txn");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.etcdpoc;
+
+import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.etcdpoc.support.PocRun;
+import dev.etcdpoc.support.Silent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * When etcd cannot be reached the run ends within the deadline with one line naming the endpoint,
+ * the cause and what to do — never a hang or a stack trace. Bounds are generous: the machine is
+ * small and shared; the demo's own deadline is 5 s.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class UnreachableEtcdTest {
+    private static final Duration QUICK = Duration.ofSeconds(15);
+    private static final Duration DEADLINE_PLUS = Duration.ofSeconds(20);
+
+    @Test
+    void closedPort() {
+        String url = "http://127.0.0.1:" + Silent.closedPort();
+        PocRun run = PocRun.of("--endpoints", url);
+
+        assertOneLineFailure(run, 1, QUICK, url, "connection refused", "docker compose up -d");
+    }
+
+    @Test
+    void closedPortFromTheEnvironment() {
+        String url = "http://127.0.0.1:" + Silent.closedPort();
+        PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", url));
+
+        assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+    }
+
+    @Test
+    void unknownHost() {
+        PocRun run = PocRun.of("--endpoints", "http://no-such-host.invalid:2379");
+
+        assertOneLineFailure(run, 1, QUICK, "unknown host", "no-such-host.invalid");
+    }
+
+    @Test
+    void portThatAcceptsButNeverAnswers() {
+        try (Silent silent = new Silent()) {
+            PocRun run = PocRun.of("--endpoints", silent.url(), "--timeout", "2s");
+
+            assertOneLineFailure(run, 1, DEADLINE_PLUS, silent.url(), "no answer", "2s");
+        }
+    }
+
+    @Test
+    void somethingThatIsNotEtcd() throws IOException {
+        HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        web.start();
+        try {
+            String url = "http://127.0.0.1:" + web.getAddress().getPort();
+            PocRun run = PocRun.of("--endpoints", url, "--timeout", "3s");
+
+            assertOneLineFailure(run, 1, DEADLINE_PLUS, url);
+        } finally {
+            web.stop(0);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.etcdpoc.support;
+
+import static dev.etcdpoc.Bytes.bytes;
+
+import dev.etcdpoc.Await;
+import dev.etcdpoc.ClientFactory;
+import dev.etcdpoc.Endpoints;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import java.time.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+
+/** A jetcd client for tests to look at what the demo left in etcd. */
+public final class Etcd implements AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final Client client;
+    private final Endpoints endpoints;
+
+    public Etcd(Endpoints endpoints) {
+        this.endpoints = endpoints;
+        this.client = new ClientFactory(TIMEOUT).create(endpoints);
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public <T> T await(CompletableFuture<T> future) {
+        return Await.result(future, TIMEOUT, "test call");
+    }
+
+    /** How many keys start with {@code prefix} ("" counts every key). */
+    public long count(String prefix) {
+        GetOption option = prefix.isEmpty()
+            ? GetOption.builder().withRange(bytes("\0")).withCountOnly(true).build()
+            : GetOption.builder().isPrefix(true).withCountOnly(true).build();
+        return await(client.getKVClient().get(bytes(prefix.isEmpty() ? "\0" : prefix), option)).getCount();
+    }
+
+    /** How many leases etcd holds now. jetcd has no LeaseLeases call, so this asks etcd's JSON gateway. */
+    public long leaseCount() {
+        try {
+            String body = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(endpoints.uris().get(0).resolve("/v3/lease/leases"))
+                    .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            return Pattern.compile("\"ID\"").matcher(body).results().count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

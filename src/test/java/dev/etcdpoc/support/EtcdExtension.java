@@ -1,0 +1,37 @@
+package dev.etcdpoc.support;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Hands tests an {@link EtcdFixture}: one single-member etcd for the whole run, started on first
+ * use and stopped when the run ends (JUnit closes what the root store holds).
+ */
+public final class EtcdExtension implements ParameterResolver {
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == EtcdFixture.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(SharedEtcd.class, key -> new SharedEtcd(EtcdBackends.start()), SharedEtcd.class)
+            .fixture;
+    }
+
+    /** Stored in the root context so JUnit stops etcd once, after the last test class. */
+    private static final class SharedEtcd implements AutoCloseable {
+        final EtcdFixture fixture;
+
+        SharedEtcd(EtcdFixture fixture) {
+            this.fixture = fixture;
+        }
+
+        @Override
+        public void close() {
+            fixture.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.etcdpoc.support;
+
+import dev.etcdpoc.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One run of the command, in this JVM, with what it printed and how it exited. */
+public record PocRun(int exitCode, String out, String err, Duration elapsed) {
+
+    /** Runs {@code poc args...} with no environment variables (so the developer's ETCD_ENDPOINTS cannot leak in). */
+    public static PocRun of(String... args) {
+        return withEnv(Map.of(), args);
+    }
+
+    public static PocRun withEnv(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.execute(args, env, o, e);
+        }
+        return new PocRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+            Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    public List<String> errLines() {
+        return err.lines().toList();
+    }
+
+    public List<String> outLines() {
+        return out.lines().toList();
+    }
+}
