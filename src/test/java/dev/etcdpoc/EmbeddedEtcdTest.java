@@ -1,0 +1,91 @@
+package dev.etcdpoc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdpoc.support.PocOutput;
+import dev.etcdpoc.support.PocProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * With no endpoint given and nothing at localhost:2379, the demo starts a throwaway etcd from the
+ * binary on the PATH, and stops it however the run ends: normally, on SIGTERM (Ctrl-C sends
+ * SIGINT, which the JVM handles the same way), or when there is no etcd binary at all.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EmbeddedEtcdTest {
+    private static final Pattern PID = Pattern.compile("\\(pid (\\d+)\\)");
+
+    @BeforeEach
+    void nothingListensOnTheDefaultPort() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("localhost", 2379), 500);
+            throw new AssertionError("these tests need localhost:2379 free, and something listens there; stop it first");
+        } catch (IOException expected) {
+            // nothing there: the demo must fall back to a throwaway etcd
+        }
+    }
+
+    @Test
+    void runsThePocAgainstAThrowawayEtcdAndStopsIt() throws Exception {
+        Process poc = PocProcess.start(Map.of());
+        String out = new String(poc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(poc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(poc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(out).as("stdout").isEqualTo(PocOutput.FULL);
+        assertThat(err.lines()).as("one notice on stderr").hasSize(1);
+        assertThat(err).contains("throwaway etcd at http://127.0.0.1:");
+        assertThat(poc.exitValue()).isZero();
+        assertThat(ProcessHandle.of(etcdPid(err))).as("the throwaway etcd is gone")
+            .matches(p -> p.isEmpty() || !p.get().isAlive());
+    }
+
+    @Test
+    void sigtermDuringTheRunStillStopsTheThrowawayEtcd() throws Exception {
+        Process poc = PocProcess.start(Map.of());
+        BufferedReader err = new BufferedReader(new InputStreamReader(poc.getErrorStream(), StandardCharsets.UTF_8));
+        String notice = err.readLine();
+        assertThat(notice).as("the first stderr line announces the throwaway etcd").contains("(pid ");
+        long etcd = etcdPid(notice);
+
+        poc.destroy(); // SIGTERM, while the demo is running or just finishing
+        assertThat(poc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        Optional<ProcessHandle> left = ProcessHandle.of(etcd);
+        if (left.isPresent()) {
+            assertThat(left.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).as("etcd after the demo died").isFalse();
+        }
+    }
+
+    @Test
+    void withoutAnEtcdBinaryItSaysHowToGetOne() throws Exception {
+        Process poc = PocProcess.start(Map.of("PATH", "/nonexistent"));
+        String out = new String(poc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(poc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(poc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(poc.exitValue()).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(err.lines()).hasSize(1);
+        assertThat(err).contains("no etcd binary is on the PATH", "docker compose up -d", "--endpoints");
+    }
+
+    private static long etcdPid(String stderr) {
+        Matcher m = PID.matcher(stderr);
+        assertThat(m.find()).as("a pid in: %s", stderr).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}

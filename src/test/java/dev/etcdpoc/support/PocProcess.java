@@ -1,0 +1,31 @@
+package dev.etcdpoc.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The command as a separate JVM, for what only a real process shows: exit, signals, child processes. */
+public final class PocProcess {
+    private PocProcess() {
+    }
+
+    /** Starts {@code java dev.etcdpoc.Main args...} with this JVM's classpath, ETCD_* variables removed, and {@code env} added. */
+    public static Process start(Map<String, String> env, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = Stream.concat(
+            Stream.of(java, "-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"),
+            Stream.of(args)).collect(Collectors.toList());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
