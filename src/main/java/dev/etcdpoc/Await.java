@@ -1,5 +1,6 @@
 package dev.etcdpoc;
 
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -23,15 +24,23 @@ public final class Await {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), e);
+            throw noAnswer(what, timeout, e);
         } catch (ExecutionException | CompletionException | CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (Status.fromThrowable(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw noAnswer(what, timeout, cause);
+            }
             throw new DemoFailure(what + ": " + Failures.describe(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new DemoFailure(what + ": interrupted", e);
         }
+    }
+
+    /** Our wait and the call's gRPC deadline have the same length; whichever ends first, the user reads the same line. */
+    private static DemoFailure noAnswer(String what, Duration timeout, Throwable cause) {
+        return new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), cause);
     }
 
     /** Waits for the latch to reach zero, or fails naming {@code what}. */

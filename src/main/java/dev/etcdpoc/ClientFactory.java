@@ -18,6 +18,11 @@ public final class ClientFactory {
         return timeout;
     }
 
+    /** The same set-up with another request deadline. */
+    public ClientFactory withTimeout(Duration requestTimeout) {
+        return new ClientFactory(requestTimeout);
+    }
+
     public Client create(Endpoints endpoints) {
         return Client.builder()
             .endpoints(endpoints.uris())

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,15 +26,18 @@ import java.util.stream.Stream;
 
 /**
  * Throwaway etcd members started from the {@code etcd} binary on the PATH: loopback only, free
- * ports, a temp data dir each, stopped by PID and deleted on {@link #close()} — also on Ctrl-C,
+ * ports, a temp data dir each, killed by PID and deleted on {@link #close()} — also on Ctrl-C,
  * through a shutdown hook. One member is the demo's embedded default; three make a real Raft
  * cluster whose members can be killed and restarted by index.
  */
 public final class LocalEtcd implements AutoCloseable {
-    /** Raft timings for loopback: a heartbeat every 50 ms, a new election after 500 ms of silence
-     *  (etcd's defaults are 100/1000 ms, tuned for real networks). Failover then takes ~1 s. */
-    public static final int HEARTBEAT_MS = 50;
-    public static final int ELECTION_MS = 500;
+    /**
+     * Raft timings: a heartbeat every 100 ms, a new election after 1 s without one, so a dead
+     * leader is replaced in about a second. Loopback would allow less, but on a busy 2-core machine
+     * a member starved of CPU for half a second would then start needless elections.
+     */
+    public static final int HEARTBEAT_MS = 100;
+    public static final int ELECTION_MS = 1000;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
@@ -128,18 +132,16 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** Waits until every running member answers /health with true: it has a leader and a quorum read succeeded. */
     public void awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         for (Member m : members) {
-            while (m.wanted && m.process.isAlive() && !healthy(m)) {
-                if (System.nanoTime() > deadline) {
-                    throw new DemoFailure("etcd member " + m.name + " at " + m.clientUrl() + " was not healthy within "
-                        + Durations.format(timeout) + m.logTail());
+            if (!m.wanted) {
+                continue;
+            }
+            Poll.until(timeout, "etcd member " + m.name + " at " + m.clientUrl() + " becoming healthy", () -> {
+                if (!m.process.isAlive()) {
+                    throw new DemoFailure("etcd member " + m.name + " exited with code " + m.process.exitValue() + m.logTail());
                 }
-                pause();
-            }
-            if (m.wanted && !m.process.isAlive()) {
-                throw new DemoFailure("etcd member " + m.name + " exited with code " + m.process.exitValue() + m.logTail());
-            }
+                return healthy(m) ? Optional.of(m) : Optional.empty();
+            });
         }
     }
 
@@ -160,17 +162,15 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** Waits for a leader among the running members; polls, because an election has no event to wait on from outside. */
     public int awaitLeader(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        return Poll.until(timeout, "an etcd member becoming leader", () -> {
             OptionalInt leader = leader();
-            if (leader.isPresent()) {
-                return leader.getAsInt();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DemoFailure("no etcd member became leader within " + Durations.format(timeout));
-            }
-            pause();
-        }
+            return leader.isPresent() ? Optional.of(leader.getAsInt()) : Optional.empty();
+        });
+    }
+
+    /** The member's name: m0, m1, ... */
+    public String name(int index) {
+        return members.get(index).name;
     }
 
     @Override
@@ -183,10 +183,11 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */
     private synchronized void stopAll() {
         for (Member m : members) {
             if (m.process != null && m.process.isAlive()) {
-                m.process.destroy();
+                m.process.destroyForcibly();
             }
         }
         for (Member m : members) {
@@ -227,23 +228,10 @@ public final class LocalEtcd implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoFailure("interrupted while waiting for etcd", e);
-        }
-    }
-
     private static void waitForExit(Process p) {
         try {
-            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }

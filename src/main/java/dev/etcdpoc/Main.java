@@ -44,6 +44,11 @@ public final class Main implements Callable<Integer> {
     @Mixin
     private ConnectionOptions connection;
 
+    @Option(names = "--local-cluster", paramLabel = "N",
+        description = "Run against a throwaway N-member etcd cluster started from the etcd binary on the PATH "
+            + "(1 to 7 members), stopped and deleted when the demo ends.")
+    private int localCluster;
+
     @Option(names = "--list", description = "List the sections with a one-line summary, then exit.")
     private boolean list;
 
@@ -98,10 +103,17 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (localCluster < 0 || localCluster > 7) {
+            throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
+        }
         ClientFactory clients = connection.clientFactory();
-        try (EtcdTarget target = EtcdTarget.open(given, 0, err)) {
+        if (chosen.stream().allMatch(Section::startsOwnCluster)) {
+            run(chosen, new SectionContext(null, clients, out));
+            return 0;
+        }
+        try (EtcdTarget target = EtcdTarget.open(given, localCluster, err)) {
             try (Client client = clients.create(target.endpoints())) {
-                run(chosen, new SectionContext(client, out, clients.timeout()));
+                run(chosen, new SectionContext(client, clients, out));
             } catch (DemoFailure e) {
                 throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage() + hint(e), e);
             }

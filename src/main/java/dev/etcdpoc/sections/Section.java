@@ -15,4 +15,9 @@ public interface Section {
     String summary();
 
     void run(SectionContext ctx) throws InterruptedException;
+
+    /** True for a section that starts and breaks its own throwaway cluster instead of using the demo's etcd. */
+    default boolean startsOwnCluster() {
+        return false;
+    }
 }

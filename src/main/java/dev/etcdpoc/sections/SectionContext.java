@@ -4,6 +4,7 @@ import static dev.etcdpoc.Bytes.bytes;
 import static dev.etcdpoc.Bytes.text;
 
 import dev.etcdpoc.Await;
+import dev.etcdpoc.ClientFactory;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
@@ -15,17 +16,30 @@ import java.util.concurrent.CountDownLatch;
 /** What a section gets: a connected client, where to print, and how long any one step may take. */
 public final class SectionContext {
     private final Client client;
+    private final ClientFactory clients;
     private final PrintStream out;
-    private final Duration timeout;
 
-    public SectionContext(Client client, PrintStream out, Duration timeout) {
+    /**
+     * @param client  connected to the etcd the demo runs against; null when every chosen section
+     *                starts its own cluster
+     * @param clients how to build more clients, with the same settings
+     */
+    public SectionContext(Client client, ClientFactory clients, PrintStream out) {
         this.client = client;
+        this.clients = clients;
         this.out = out;
-        this.timeout = timeout;
     }
 
     public Client client() {
+        if (client == null) {
+            throw new IllegalStateException("no etcd was opened for this run");
+        }
         return client;
+    }
+
+    /** For sections that connect elsewhere (their own cluster) the way the demo connects. */
+    public ClientFactory clients() {
+        return clients;
     }
 
     public PrintStream out() {
@@ -33,27 +47,27 @@ public final class SectionContext {
     }
 
     public Duration timeout() {
-        return timeout;
+        return clients.timeout();
     }
 
     /** The result of one etcd call, waited for at most the request deadline. */
     public <T> T await(CompletableFuture<T> call, String what) {
-        return Await.result(call, timeout, what);
+        return Await.result(call, timeout(), what);
     }
 
     /** A key's value as text, or "" when the key does not exist (a get of a missing key returns no KeyValue). */
     public String read(String key) {
-        GetResponse response = await(client.getKVClient().get(bytes(key)), "GET " + key);
+        GetResponse response = await(client().getKVClient().get(bytes(key)), "GET " + key);
         return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
     }
 
     /** Deletes every key under {@code prefix}: how a section leaves etcd as it found it. */
     public void deletePrefix(String prefix) {
-        await(client.getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()), "DELETE " + prefix);
+        await(client().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()), "DELETE " + prefix);
     }
 
     /** Waits until {@code latch} reaches zero, at most the request deadline. */
     public void await(CountDownLatch latch, String what) {
-        Await.latch(latch, timeout, what);
+        Await.latch(latch, timeout(), what);
     }
 }

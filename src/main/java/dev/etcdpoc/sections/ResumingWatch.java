@@ -1,0 +1,112 @@
+package dev.etcdpoc.sections;
+
+import static dev.etcdpoc.Bytes.text;
+
+import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.Durations;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A prefix watch that survives member deaths. jetcd resumes a watch by itself after UNAVAILABLE,
+ * but after other errors ("no leader", a closed stream) it ends the watch (jetcd issue 1352); then
+ * this watches again from the revision after the last event seen, so no event is lost or repeated.
+ */
+public final class ResumingWatch implements AutoCloseable {
+    /** One event as seen: its revision and key. */
+    public record Seen(long revision, String key) {
+    }
+
+    private static final long REOPEN_DELAY_MS = 100;
+
+    private final Watch watch;
+    private final ByteSequence prefix;
+    private final List<Seen> seen = new ArrayList<>();
+    private long lastRevision;
+    private int resumes;
+    private Watch.Watcher watcher;
+    private boolean closed;
+
+    private ResumingWatch(Watch watch, ByteSequence prefix, long fromRevision) {
+        this.watch = watch;
+        this.prefix = prefix;
+        this.lastRevision = fromRevision - 1;
+    }
+
+    /** Watches every key under {@code prefix} from {@code fromRevision} on. */
+    public static ResumingWatch prefix(Watch watch, ByteSequence prefix, long fromRevision) {
+        ResumingWatch w = new ResumingWatch(watch, prefix, fromRevision);
+        synchronized (w) {
+            w.open();
+        }
+        return w;
+    }
+
+    private void open() {
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(lastRevision + 1)
+            // A member cut off from the leader errors the stream instead of going silent.
+            .withRequireLeader(true).build();
+        watcher = watch.watch(prefix, option, Watch.listener(this::onResponse, this::onError));
+    }
+
+    private synchronized void onResponse(WatchResponse response) {
+        for (WatchEvent event : response.getEvents()) {
+            seen.add(new Seen(event.getKeyValue().getModRevision(), text(event.getKeyValue().getKey())));
+            lastRevision = Math.max(lastRevision, event.getKeyValue().getModRevision());
+        }
+        notifyAll();
+    }
+
+    private synchronized void onError(Throwable error) {
+        if (closed) {
+            return;
+        }
+        resumes++;
+        watcher.close();
+        // While no member has a leader every new watch fails at once; wait a little between tries.
+        CompletableFuture.delayedExecutor(REOPEN_DELAY_MS, TimeUnit.MILLISECONDS).execute(this::reopen);
+    }
+
+    private synchronized void reopen() {
+        if (!closed) {
+            open();
+        }
+    }
+
+    /** Waits until the watch has seen {@code revision}. */
+    public synchronized void awaitRevision(long revision, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (lastRevision < revision) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new DemoFailure("the watch reached revision " + lastRevision + ", not " + revision + ", within "
+                    + Durations.format(within));
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Every event seen so far, in arrival order. */
+    public synchronized List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    /** How often the watch had to be opened again. */
+    public synchronized int resumes() {
+        return resumes;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        watcher.close();
+    }
+}
