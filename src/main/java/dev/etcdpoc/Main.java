@@ -47,7 +47,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--local-cluster", paramLabel = "N",
         description = "Run against a throwaway N-member etcd cluster started from the etcd binary on the PATH "
             + "(1 to 7 members), stopped and deleted when the demo ends.")
-    private int localCluster;
+    private Integer localCluster;
 
     @Option(names = "--list", description = "List the sections with a one-line summary, then exit.")
     private boolean list;
@@ -103,7 +103,7 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (localCluster < 0 || localCluster > 7) {
+        if (localCluster != null && (localCluster < 1 || localCluster > 7)) {
             throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
         }
         ClientFactory clients = connection.clientFactory();
@@ -111,7 +111,7 @@ public final class Main implements Callable<Integer> {
             run(chosen, new SectionContext(null, clients, out));
             return 0;
         }
-        try (EtcdTarget target = EtcdTarget.open(given, localCluster, err)) {
+        try (EtcdTarget target = EtcdTarget.open(given, localCluster == null ? 0 : localCluster, err)) {
             try (Client client = clients.create(target.endpoints())) {
                 run(chosen, new SectionContext(client, clients, out));
             } catch (DemoFailure e) {

@@ -30,7 +30,9 @@ class BadInputTest {
             Arguments.of(new String[] {"--endpoints", "ftp://127.0.0.1:2379"}, "scheme 'ftp'"),
             Arguments.of(new String[] {"--endpoints", "http://127.0.0.1"}, "has no port"),
             Arguments.of(new String[] {"--endpoints", "http://a:1,https://b:2"}, "mix http and https"),
-            Arguments.of(new String[] {"--endpoints"}, "Missing required parameter for option '--endpoints'"));
+            Arguments.of(new String[] {"--endpoints"}, "Missing required parameter for option '--endpoints'"),
+            Arguments.of(new String[] {"--local-cluster", "0"}, "--local-cluster takes 1 to 7 members, not 0"),
+            Arguments.of(new String[] {"--local-cluster", "three"}, "Invalid value for option '--local-cluster'"));
     }
 
     @ParameterizedTest
