@@ -30,7 +30,10 @@ public final class ClientFactory {
             // when etcd is down; without it a call to a dead endpoint fails fast with UNAVAILABLE.
             .waitForReady(false)
             .connectTimeout(timeout)
-            // Idempotent calls (get) are retried on UNAVAILABLE, but never past our deadline.
+            // Idempotent calls (get) are retried on UNAVAILABLE, but never past our deadline
+            // (jetcd requires the first back-off to be shorter than that: 500 ms by default).
+            .retryDelay(Math.min(500, timeout.toMillis() / 5))
+            .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
             .retryMaxDuration(timeout)
             .interceptor(new DeadlineInterceptor(timeout))
             .build();

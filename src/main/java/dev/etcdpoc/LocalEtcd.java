@@ -1,7 +1,9 @@
 package dev.etcdpoc;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +20,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -105,20 +110,17 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     public long pid(int index) {
-        return members.get(index).process.pid();
+        return members.get(index).etcd.pid();
     }
 
     public boolean isRunning(int index) {
-        Process p = members.get(index).process;
-        return p != null && p.isAlive();
+        ProcessHandle etcd = members.get(index).etcd;
+        return etcd != null && etcd.isAlive();
     }
 
     /** SIGKILL, as a crash or a pulled plug would: no goodbye to the other members. */
     public void kill(int index) {
-        Member m = members.get(index);
-        m.wanted = false;
-        m.process.destroyForcibly();
-        waitForExit(m.process);
+        members.get(index).stop();
     }
 
     /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
@@ -137,8 +139,8 @@ public final class LocalEtcd implements AutoCloseable {
                 continue;
             }
             Poll.until(timeout, "etcd member " + m.name + " at " + m.clientUrl() + " becoming healthy", () -> {
-                if (!m.process.isAlive()) {
-                    throw new DemoFailure("etcd member " + m.name + " exited with code " + m.process.exitValue() + m.logTail());
+                if (!m.etcd.isAlive()) {
+                    throw new DemoFailure("etcd member " + m.name + " exited" + m.logTail());
                 }
                 return healthy(m) ? Optional.of(m) : Optional.empty();
             });
@@ -185,16 +187,7 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */
     private synchronized void stopAll() {
-        for (Member m : members) {
-            if (m.process != null && m.process.isAlive()) {
-                m.process.destroyForcibly();
-            }
-        }
-        for (Member m : members) {
-            if (m.process != null) {
-                waitForExit(m.process);
-            }
-        }
+        members.forEach(Member::stop);
         deleteRecursively(root);
     }
 
@@ -226,14 +219,6 @@ public final class LocalEtcd implements AutoCloseable {
     private static String find(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1) : null;
-    }
-
-    private static void waitForExit(Process p) {
-        try {
-            p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static Path binary() {
@@ -282,6 +267,15 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** One etcd process: its flags, ports and data dir. */
     private static final class Member {
+        /**
+         * Starts etcd under a small sh guard that kills it when this JVM dies in any way, even by
+         * SIGKILL, when no shutdown hook runs: the guard reads its stdin, a pipe from this JVM,
+         * which the kernel closes when the JVM exits. The guard also reaps etcd, so a killed
+         * member does not linger as a zombie. It prints etcd's pid first.
+         */
+        private static final String GUARD = "log=$1; shift; exec 3<&0; \"$@\" >>\"$log\" 2>&1 & pid=$!; echo $pid; "
+            + "( read _ <&3; kill -9 $pid ) & guard=$!; wait $pid; kill $guard 2>/dev/null";
+
         final Path binary;
         final String name;
         final int clientPort;
@@ -289,7 +283,8 @@ public final class LocalEtcd implements AutoCloseable {
         final Path dataDir;
         final String token;
         String initialCluster;
-        Process process;
+        Process guard;
+        ProcessHandle etcd;
         /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
         boolean wanted;
 
@@ -315,7 +310,7 @@ public final class LocalEtcd implements AutoCloseable {
         }
 
         void launch() {
-            ProcessBuilder pb = new ProcessBuilder(binary.toString(),
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", GUARD, "etcd-guard", log().toString(), binary.toString(),
                 "--name", name,
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl(),
@@ -331,13 +326,34 @@ public final class LocalEtcd implements AutoCloseable {
                 "--log-outputs", "stderr");
             // etcd reads ETCD_* variables as flags; the user's ETCD_ENDPOINTS or ETCD_PASSWORD are not for it.
             pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             try {
-                process = pb.start();
+                guard = pb.start();
+                String pid = new BufferedReader(new InputStreamReader(guard.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                if (pid == null) {
+                    throw new IOException("the sh guard did not start etcd");
+                }
+                etcd = ProcessHandle.of(Long.parseLong(pid.trim())).orElseThrow(() -> new IOException("etcd exited at once"));
                 wanted = true;
-            } catch (IOException e) {
-                throw new DemoFailure("cannot start " + binary + ": " + e.getMessage(), e);
+            } catch (IOException | NumberFormatException e) {
+                throw new DemoFailure("cannot start " + binary + ": " + e.getMessage() + logTail(), e);
+            }
+        }
+
+        /** SIGKILL, then wait until etcd and its guard are gone. */
+        void stop() {
+            wanted = false;
+            if (etcd == null) {
+                return;
+            }
+            etcd.destroyForcibly();
+            try {
+                etcd.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                guard.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // etcd ignores nothing after SIGKILL; the guard reaps it, so this only bounds the wait
             }
         }
 

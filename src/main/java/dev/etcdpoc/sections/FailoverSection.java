@@ -71,7 +71,7 @@ public final class FailoverSection implements Section {
             KV kv = client.getKVClient();
             out.println("Cluster: 3 members " + names(cluster) + ", leader " + cluster.name(cluster.awaitLeader(PHASE)));
 
-            long from = Await.result(kv.get(bytes(KEYS)), REQUEST_DEADLINE, "GET " + KEYS).getHeader().getRevision() + 1;
+            long from = retried("GET " + KEYS, () -> kv.get(bytes(KEYS))).getHeader().getRevision() + 1;
             List<AckedWriter.Ack> acks;
             WatchAudit audit;
             int reopened;

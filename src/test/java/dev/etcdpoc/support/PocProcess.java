@@ -15,10 +15,15 @@ public final class PocProcess {
 
     /** Starts {@code java dev.etcdpoc.Main args...} with this JVM's classpath, ETCD_* variables removed, and {@code env} added. */
     public static Process start(Map<String, String> env, String... args) {
+        return start(List.of(), env, args);
+    }
+
+    /** The same, with options for the JVM, such as {@code -Djava.io.tmpdir=...}. */
+    public static Process start(List<String> jvmOptions, Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = Stream.concat(
-            Stream.of(java, "-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"),
-            Stream.of(args)).collect(Collectors.toList());
+        List<String> command = Stream.of(Stream.of(java), jvmOptions.stream(),
+                Stream.of("-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"), Stream.of(args))
+            .flatMap(s -> s).collect(Collectors.toList());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
         pb.environment().putAll(env);
