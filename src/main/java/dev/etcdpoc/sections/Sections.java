@@ -12,7 +12,12 @@ public final class Sections {
     private static final List<Section> ALL = List.of(
         new CrudSection(),
         new WatchSection(),
-        new TxnSection());
+        new TxnSection(),
+        new CasSection(),
+        new LeaseSection(),
+        new LockSection(),
+        new ElectionSection(),
+        new HistorySection());
 
     private Sections() {
     }
