@@ -66,7 +66,7 @@ public final class HistorySection implements Section {
 
             long old = revisions[0];
             refusedAsCompacted(() -> valueAt(ctx, old), "GET at revision " + old);
-            ctx.out().println("GET " + KEY + " at revision " + old + " -> refused: revision compacted (oldest kept: " + compacted + ")");
+            ctx.out().println("GET " + KEY + " at revision " + old + " -> refused: revision compacted (oldest kept: revision " + compacted + ")");
             Throwable refusal = refusedAsCompacted(() -> {
                 try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), old)) {
                     feed.nextEvent("WATCH " + PREFIX + " from revision " + old);
@@ -74,7 +74,7 @@ public final class HistorySection implements Section {
             }, "WATCH from revision " + old);
             // A refused watch says how far back etcd still keeps history.
             long oldestKept = Failures.find(refusal, CompactedException.class).map(CompactedException::getCompactedRevision).orElse(compacted);
-            ctx.out().println("WATCH " + PREFIX + " from revision " + old + " -> refused: revision compacted (oldest kept: " + oldestKept + ")");
+            ctx.out().println("WATCH " + PREFIX + " from revision " + old + " -> refused: revision compacted (oldest kept: revision " + oldestKept + ")");
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + compacted + " (the compaction point) works again:");
             try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), compacted)) {
