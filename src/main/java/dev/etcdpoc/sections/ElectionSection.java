@@ -79,6 +79,7 @@ public final class ElectionSection implements Section {
                 // gone: seeing that key appear means candidate-2 is in line.
                 WatchEvent queued = queue.nextEvent("candidate-2 joining " + ELECTION);
                 if (waiting.isDone()) {
+                    ctx.await(waiting, "CAMPAIGN " + ELECTION + " for candidate-2"); // a failed call says why
                     throw new DemoFailure("candidate-2 became leader while candidate-1 led");
                 }
                 ctx.out().println("candidate-2 CAMPAIGN " + ELECTION + " -> waiting (its key, created at revision "

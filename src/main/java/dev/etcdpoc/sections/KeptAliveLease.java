@@ -69,9 +69,8 @@ final class KeptAliveLease implements AutoCloseable {
         }
     }
 
-    /** Stops renewing and revokes the lease; a lease that already expired is fine. */
-    @Override
-    public void close() {
+    /** Revokes the lease, as an owner shutting down cleanly would: etcd deletes its keys at once. */
+    void revoke() {
         stopKeepAlive();
         if (revoked) {
             return;
@@ -84,5 +83,11 @@ final class KeptAliveLease implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Stops renewing and revokes the lease, unless that already happened; a lease that already expired is fine. */
+    @Override
+    public void close() {
+        revoke();
     }
 }

@@ -4,7 +4,6 @@ import static dev.etcdpoc.Bytes.bytes;
 import static dev.etcdpoc.Bytes.text;
 
 import dev.etcdpoc.DemoFailure;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
@@ -43,7 +42,6 @@ public final class LeaseSection implements Section {
     public void run(SectionContext ctx) {
         ctx.out().println("Two service instances register under " + SERVICES + ", each key attached to a lease kept alive.");
         ctx.out().println("An instance that stops renewing vanishes from the registry by itself: no stale entries after a crash.");
-        KV kv = ctx.client().getKVClient();
         try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
              KeptAliveLease first = KeptAliveLease.grant(ctx, "instance-1", TTL_SECONDS);
              KeptAliveLease second = KeptAliveLease.grant(ctx, "instance-2", TTL_SECONDS)) {
@@ -66,7 +64,7 @@ public final class LeaseSection implements Section {
                 ctx.out().println("instance-1's lease has expired: etcd no longer knows it (TTL -1)");
                 list(ctx);
 
-                second.close();
+                second.revoke();
                 ctx.out().println("instance-2 shuts down cleanly: REVOKE its lease");
                 expectDelete(ctx, feed.nextEvent("revoke of instance-2's lease"), "instance-2");
                 list(ctx);

@@ -65,6 +65,7 @@ public final class LockSection implements Section {
                 // older key is gone: seeing that key appear means worker-2 is queued.
                 WatchEvent queued = queue.nextEvent("worker-2 queueing for " + LOCK);
                 if (waiting.isDone()) {
+                    ctx.await(waiting, "LOCK " + LOCK + " for worker-2"); // a failed call says why
                     throw new DemoFailure("worker-2 got " + LOCK + " while worker-1 held it");
                 }
                 ctx.out().println("worker-2 LOCK " + LOCK + " -> waiting (its lock key, created at revision "
