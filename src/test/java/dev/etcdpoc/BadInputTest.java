@@ -22,7 +22,7 @@ class BadInputTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
             Arguments.of(new String[] {"--bogus"}, "Unknown option: '--bogus'"),
-            Arguments.of(new String[] {"nosuch"}, "unknown section 'nosuch'; valid sections: crud, watch, txn"),
+            Arguments.of(new String[] {"nosuch"}, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, all"),
             Arguments.of(new String[] {"--timeout", "0"}, "'0' must be greater than zero"),
             Arguments.of(new String[] {"--timeout", "-3s"}, "must be greater than zero"),
             Arguments.of(new String[] {"--timeout", "soon"}, "'soon' is not a duration"),
@@ -72,6 +72,7 @@ class BadInputTest {
         PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", "http://127.0.0.1:1"), "--list");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0]).startsWith("crud", "watch", "txn");
+        assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0])
+            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history");
     }
 }

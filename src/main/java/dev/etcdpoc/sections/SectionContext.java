@@ -66,6 +66,21 @@ public final class SectionContext {
         await(client().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()), "DELETE " + prefix);
     }
 
+    /**
+     * Deletes every key under {@code prefix} when closed: {@code try (Cleanup c = ctx.deletingAfterwards(PREFIX)) {...}}.
+     * Unlike a finally block, a clean-up that fails too (etcd gone) cannot hide why the section failed:
+     * try-with-resources keeps the first failure and attaches the clean-up's as suppressed.
+     */
+    public Cleanup deletingAfterwards(String prefix) {
+        return () -> deletePrefix(prefix);
+    }
+
+    /** Something to undo when a section ends, however it ends. */
+    public interface Cleanup extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Waits until {@code latch} reaches zero, at most the request deadline. */
     public void await(CountDownLatch latch, String what) {
         Await.latch(latch, timeout(), what);

@@ -13,6 +13,11 @@ public final class Sections {
         new CrudSection(),
         new WatchSection(),
         new TxnSection(),
+        new CasSection(),
+        new LeaseSection(),
+        new LockSection(),
+        new ElectionSection(),
+        new HistorySection(),
         new FailoverSection());
 
     private Sections() {

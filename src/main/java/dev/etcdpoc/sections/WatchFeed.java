@@ -2,9 +2,6 @@ package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.Bytes.text;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Durations;
-import dev.etcdpoc.Failures;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
@@ -13,24 +10,20 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A watch whose responses are handed, in order, to the thread that reads them, each with a bounded
- * wait. jetcd calls listeners on its own threads; printing from there would interleave with the
- * section's other lines, so the section takes responses here and prints them itself.
+ * wait (see {@link Arrivals}).
  */
 public final class WatchFeed implements AutoCloseable {
-    private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
+    private final Arrivals<WatchResponse> arrivals = new Arrivals<>(WatchResponse.class, "watch");
     private final Deque<WatchEvent> pendingEvents = new ArrayDeque<>();
     private final Watch.Watcher watcher;
     private final Duration timeout;
 
     private WatchFeed(Watch watch, ByteSequence key, WatchOption option, Duration timeout) {
         this.timeout = timeout;
-        this.watcher = watch.watch(key, option, Watch.listener(arrivals::add, arrivals::add));
+        this.watcher = watch.watch(key, option, Watch.listener(arrivals::add, arrivals::fail));
     }
 
     /** Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed. */
@@ -44,33 +37,30 @@ public final class WatchFeed implements AutoCloseable {
             WatchOption.builder().isPrefix(true).withRevision(revision).build(), ctx.timeout());
     }
 
-    /** The next response that carries events (progress notifications are skipped). */
+    /** The next response that carries events (progress notifications are skipped), within the request deadline. */
     public WatchResponse nextResponse(String what) {
+        return nextResponse(what, timeout);
+    }
+
+    /** The next response that carries events, waiting at most {@code within}: for events etcd itself makes later, like a lease expiry. */
+    public WatchResponse nextResponse(String what, Duration within) {
         while (true) {
-            Object next;
-            try {
-                next = arrivals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DemoFailure(what + ": interrupted", e);
-            }
-            if (next == null) {
-                throw new DemoFailure(what + ": no watch event within " + Durations.format(timeout));
-            }
-            if (next instanceof Throwable) {
-                throw new DemoFailure(what + ": the watch failed: " + Failures.describe((Throwable) next), (Throwable) next);
-            }
-            WatchResponse response = (WatchResponse) next;
+            WatchResponse response = arrivals.next(what, within);
             if (!response.getEvents().isEmpty()) {
                 return response;
             }
         }
     }
 
-    /** The next single event, whichever response it came in. */
+    /** The next single event, whichever response it came in, within the request deadline. */
     public WatchEvent nextEvent(String what) {
+        return nextEvent(what, timeout);
+    }
+
+    /** The next single event, waiting at most {@code within}. */
+    public WatchEvent nextEvent(String what, Duration within) {
         if (pendingEvents.isEmpty()) {
-            pendingEvents.addAll(nextResponse(what).getEvents());
+            pendingEvents.addAll(nextResponse(what, within).getEvents());
         }
         return pendingEvents.removeFirst();
     }

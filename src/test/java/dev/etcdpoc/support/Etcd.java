@@ -35,6 +35,11 @@ public final class Etcd implements AutoCloseable {
         return Await.result(future, TIMEOUT, "test call");
     }
 
+    /** etcd's current revision. */
+    public long revision() {
+        return await(client.getKVClient().get(bytes("\0"))).getHeader().getRevision();
+    }
+
     /** How many keys start with {@code prefix} ("" counts every key). */
     public long count(String prefix) {
         GetOption option = prefix.isEmpty()

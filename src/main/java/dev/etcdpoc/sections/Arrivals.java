@@ -1,0 +1,54 @@
+package dev.etcdpoc.sections;
+
+import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.Durations;
+import dev.etcdpoc.Failures;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a jetcd stream (a watch, an election observer) delivers, handed in order to the section's
+ * thread, each with a bounded wait. jetcd calls listeners on its own threads; printing from there
+ * would interleave with the section's other lines, so the section takes arrivals here and prints them itself.
+ */
+final class Arrivals<T> {
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Class<T> type;
+    private final String stream;
+
+    /** {@code stream} names the source in failure messages, e.g. "watch". */
+    Arrivals(Class<T> type, String stream) {
+        this.type = type;
+        this.stream = stream;
+    }
+
+    /** Called by jetcd's listener for each item. */
+    void add(T item) {
+        queue.add(item);
+    }
+
+    /** Called by jetcd's listener when the stream fails; the next {@link #next} throws it. */
+    void fail(Throwable failure) {
+        queue.add(failure);
+    }
+
+    /** The next item, waiting at most {@code within}; a stream failure or no item in time is a {@link DemoFailure}. */
+    T next(String what, Duration within) {
+        Object next;
+        try {
+            next = queue.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure(what + ": interrupted", e);
+        }
+        if (next == null) {
+            throw new DemoFailure(what + ": no " + stream + " event within " + Durations.format(within));
+        }
+        if (next instanceof Throwable) {
+            throw new DemoFailure(what + ": the " + stream + " failed: " + Failures.describe((Throwable) next), (Throwable) next);
+        }
+        return type.cast(next);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.etcdpoc.sections;
+
+import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.Bytes.text;
+
+import dev.etcdpoc.DemoFailure;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Election;
+import io.etcd.jetcd.election.CampaignResponse;
+import io.etcd.jetcd.election.LeaderResponse;
+import io.etcd.jetcd.watch.WatchEvent;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Leader election: candidates campaign with a value (here their name) and etcd makes the oldest
+ * campaigner the leader; the others' campaign calls block until they lead. Anyone can observe who
+ * leads without campaigning.
+ */
+public final class ElectionSection implements Section {
+    private static final String PREFIX = "demo/election/";
+    private static final String ELECTION = PREFIX + "leader";
+    /** If a leader dies without resigning, the next candidate takes over this long after its last renewal. */
+    private static final long TTL_SECONDS = 5;
+
+    @Override
+    public String name() {
+        return "election";
+    }
+
+    @Override
+    public String title() {
+        return "Leader election";
+    }
+
+    @Override
+    public String summary() {
+        return "two candidates campaign; one leads, an observer follows; the leader resigns, the other takes over";
+    }
+
+    @Override
+    public void run(SectionContext ctx) {
+        ctx.out().println("Two candidates campaign for one election: exactly one leads, the other waits its turn.");
+        ctx.out().println("When the leader resigns (or its lease expires) the next takes over, and observers see the change.");
+        Election election = ctx.client().getElectionClient();
+        ByteSequence name = bytes(ELECTION);
+        // jetcd 0.8.7's observe() cannot be cancelled: the stream ends when the client closes, after the run.
+        Arrivals<LeaderResponse> observed = new Arrivals<>(LeaderResponse.class, "leader observer");
+        election.observe(name, new Election.Listener() {
+            @Override
+            public void onNext(LeaderResponse response) {
+                observed.add(response);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                observed.fail(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        // Each candidate's lease owns its leader key: revoking it (closing the lease) ends its
+        // candidacy even if the section fails midway.
+        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
+             KeptAliveLease lease1 = KeptAliveLease.grant(ctx, "candidate-1", TTL_SECONDS);
+             KeptAliveLease lease2 = KeptAliveLease.grant(ctx, "candidate-2", TTL_SECONDS)) {
+            CampaignResponse leader1 = ctx.await(election.campaign(name, lease1.id(), bytes("candidate-1")),
+                "CAMPAIGN " + ELECTION + " for candidate-1");
+            ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
+                + leader1.getLeader().getRevision() + ")");
+            expectObserved(ctx, observed, null, "candidate-1");
+
+            long now = ctx.await(ctx.client().getKVClient().get(name), "GET " + ELECTION).getHeader().getRevision();
+            CampaignResponse leader2;
+            try (WatchFeed queue = WatchFeed.prefix(ctx, bytes(ELECTION + "/"), now + 1)) {
+                CompletableFuture<CampaignResponse> waiting = election.campaign(name, lease2.id(), bytes("candidate-2"));
+                // etcd puts candidate-2's key first, then blocks its call until every older key is
+                // gone: seeing that key appear means candidate-2 is in line.
+                WatchEvent queued = queue.nextEvent("candidate-2 joining " + ELECTION);
+                if (waiting.isDone()) {
+                    ctx.await(waiting, "CAMPAIGN " + ELECTION + " for candidate-2"); // a failed call says why
+                    throw new DemoFailure("candidate-2 became leader while candidate-1 led");
+                }
+                ctx.out().println("candidate-2 CAMPAIGN " + ELECTION + " -> waiting (its key, created at revision "
+                    + queued.getKeyValue().getCreateRevision() + ", is behind candidate-1's)");
+
+                long resigned = ctx.await(election.resign(leader1.getLeader()), "RESIGN candidate-1").getHeader().getRevision();
+                ctx.out().println("candidate-1 RESIGN -> at revision " + resigned);
+                leader2 = ctx.await(waiting, "CAMPAIGN " + ELECTION + " for candidate-2");
+            }
+            ctx.out().println("candidate-2 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
+                + leader2.getLeader().getRevision() + ")");
+            expectObserved(ctx, observed, "candidate-1", "candidate-2");
+
+            String leader = text(ctx.await(election.leader(name), "LEADER " + ELECTION).getKv().getValue());
+            ctx.out().println("LEADER " + ELECTION + " = " + leader);
+
+            ctx.await(election.resign(leader2.getLeader()), "RESIGN candidate-2");
+            ctx.out().println("candidate-2 RESIGN");
+        }
+    }
+
+    /** Takes what the observer reports until it names {@code expected}; a repeat of {@code previous} is skipped. */
+    private static void expectObserved(SectionContext ctx, Arrivals<LeaderResponse> observed, String previous, String expected) {
+        while (true) {
+            String leader = text(observed.next("observing " + ELECTION, ctx.timeout()).getKv().getValue());
+            if (leader.equals(expected)) {
+                ctx.out().println("observer: the leader is " + expected);
+                return;
+            }
+            if (!leader.equals(previous)) {
+                throw new DemoFailure("the observer saw " + leader + " lead " + ELECTION + ", expected " + expected);
+            }
+        }
+    }
+}

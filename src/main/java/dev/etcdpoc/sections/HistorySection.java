@@ -1,0 +1,117 @@
+package dev.etcdpoc.sections;
+
+import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.Bytes.text;
+
+import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.Failures;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.grpc.Status;
+
+/**
+ * MVCC: etcd keeps every revision of every key until it is compacted, so a client can read the
+ * past and a watch can replay it. Compaction drops the history below a revision for the whole
+ * cluster; a client that asks for it is refused and must re-read, then re-watch from there.
+ */
+public final class HistorySection implements Section {
+    private static final String PREFIX = "demo/history/";
+    private static final String KEY = PREFIX + "config";
+
+    @Override
+    public String name() {
+        return "history";
+    }
+
+    @Override
+    public String title() {
+        return "MVCC history";
+    }
+
+    @Override
+    public String summary() {
+        return "read a key at older revisions, replay its changes by watch, compact, see the past refused";
+    }
+
+    @Override
+    public void run(SectionContext ctx) {
+        ctx.out().println("etcd keeps every revision of a key: you can read it as it was and replay its changes by watch.");
+        ctx.out().println("Compaction frees that history (cluster-wide); asking below it is refused, so re-read and re-watch from there.");
+        KV kv = ctx.client().getKVClient();
+        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
+            long[] revisions = new long[3];
+            for (int i = 0; i < revisions.length; i++) {
+                String value = "v" + (i + 1);
+                revisions[i] = ctx.await(kv.put(bytes(KEY), bytes(value)), "PUT " + KEY).getHeader().getRevision();
+                ctx.out().println("PUT " + KEY + " = " + value + " (revision " + revisions[i] + ")");
+            }
+            for (long revision : revisions) {
+                ctx.out().println("GET " + KEY + " at revision " + revision + " = " + valueAt(ctx, revision));
+            }
+
+            ctx.out().println("WATCH " + PREFIX + " from revision " + revisions[0] + " replays the past, in order:");
+            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), revisions[0])) {
+                for (int i = 0; i < revisions.length; i++) {
+                    printEvent(ctx, feed.nextEvent("replay of " + PREFIX));
+                }
+            }
+
+            // Compaction is cluster-wide: it drops every key's history below this revision, not only ours.
+            long compacted = revisions[2];
+            ctx.await(kv.compact(compacted), "COMPACT at revision " + compacted);
+            ctx.out().println("COMPACT at revision " + compacted + " (history before it is gone)");
+
+            long old = revisions[0];
+            refusedAsCompacted(() -> valueAt(ctx, old), "GET at revision " + old);
+            ctx.out().println("GET " + KEY + " at revision " + old + " -> refused: revision compacted (oldest kept: revision " + compacted + ")");
+            Throwable refusal = refusedAsCompacted(() -> {
+                try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), old)) {
+                    feed.nextEvent("WATCH " + PREFIX + " from revision " + old);
+                }
+            }, "WATCH from revision " + old);
+            // A refused watch says how far back etcd still keeps history.
+            long oldestKept = Failures.find(refusal, CompactedException.class).map(CompactedException::getCompactedRevision).orElse(compacted);
+            ctx.out().println("WATCH " + PREFIX + " from revision " + old + " -> refused: revision compacted (oldest kept: revision " + oldestKept + ")");
+
+            ctx.out().println("WATCH " + PREFIX + " from revision " + compacted + " (the compaction point) works again:");
+            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), compacted)) {
+                printEvent(ctx, feed.nextEvent("replay of " + PREFIX + " from the compaction"));
+                ctx.await(kv.put(bytes(KEY), bytes("v4")), "PUT " + KEY);
+                printEvent(ctx, feed.nextEvent("watch of " + PREFIX));
+            }
+        }
+    }
+
+    private static String valueAt(SectionContext ctx, long revision) {
+        GetResponse response = ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()),
+            "GET " + KEY + " at revision " + revision);
+        return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
+    }
+
+    private static void printEvent(SectionContext ctx, WatchEvent event) {
+        ctx.out().println("  Watch event: " + WatchFeed.describe(event) + " at revision " + event.getKeyValue().getModRevision());
+    }
+
+    /**
+     * Runs {@code request}, which must be refused because it asks for compacted history, and returns
+     * that refusal; any other failure is passed on. jetcd reports it as a CompactedException on a
+     * watch and as gRPC OUT_OF_RANGE "required revision has been compacted" on a get.
+     */
+    private static Throwable refusedAsCompacted(Runnable request, String what) {
+        try {
+            request.run();
+        } catch (DemoFailure failure) {
+            Status status = Status.fromThrowable(failure.getCause());
+            boolean compacted = Failures.find(failure, CompactedException.class).isPresent()
+                || status.getCode() == Status.Code.OUT_OF_RANGE && String.valueOf(status.getDescription()).contains("compacted");
+            if (compacted) {
+                return failure;
+            }
+            throw failure;
+        }
+        throw new DemoFailure(what + " succeeded below the compaction point");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.etcdpoc.support;
+
+import static dev.etcdpoc.Bytes.bytes;
+
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Every change under a prefix from the moment the log is opened, seen by the test's own client:
+ * what a section really stored, independent of what it printed.
+ */
+public final class WatchLog implements AutoCloseable {
+    private final List<Change> changes = new ArrayList<>();
+    private final Watch.Watcher watcher;
+
+    /** Starts at the revision after "now", so no change made after this constructor returns can be missed. */
+    public WatchLog(Etcd etcd, String prefix) {
+        long next = etcd.revision() + 1;
+        watcher = etcd.client().getWatchClient().watch(bytes(prefix),
+            WatchOption.builder().isPrefix(true).withRevision(next).build(), Watch.listener(this::add));
+    }
+
+    private synchronized void add(WatchResponse response) {
+        response.getEvents().forEach(e -> changes.add(Change.of(e)));
+        notifyAll();
+    }
+
+    /** The changes up to and including the first that matches {@code last}, waiting for it at most {@code within}. */
+    public synchronized List<Change> until(Predicate<Change> last, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            for (int i = 0; i < changes.size(); i++) {
+                if (last.test(changes.get(i))) {
+                    return List.copyOf(changes.subList(0, i + 1));
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the awaited change did not arrive within " + within + "; seen: " + changes);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+    }
+}
