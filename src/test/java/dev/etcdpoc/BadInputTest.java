@@ -22,7 +22,7 @@ class BadInputTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
             Arguments.of(new String[] {"--bogus"}, "Unknown option: '--bogus'"),
-            Arguments.of(new String[] {"nosuch"}, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, all"),
+            Arguments.of(new String[] {"nosuch"}, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, failover, all"),
             Arguments.of(new String[] {"--timeout", "0"}, "'0' must be greater than zero"),
             Arguments.of(new String[] {"--timeout", "-3s"}, "must be greater than zero"),
             Arguments.of(new String[] {"--timeout", "soon"}, "'soon' is not a duration"),
@@ -73,6 +73,6 @@ class BadInputTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0])
-            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history");
+            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "failover");
     }
 }
