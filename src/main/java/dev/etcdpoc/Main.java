@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:etcd could not be reached, refused a request, or a section failed",
-        "2:usage error: unknown option or section, or a bad value"})
+        "1:etcd could not be reached, refused the credentials or the TLS handshake, refused a request, or a section failed",
+        "2:usage error: unknown option or section, a bad value, or a missing or unreadable certificate or key file"})
 public final class Main implements Callable<Integer> {
     private final Map<String, String> env;
     private final PrintStream out;
@@ -93,17 +94,22 @@ public final class Main implements Callable<Integer> {
         }
         List<Section> chosen = chosenSections();
         Optional<Endpoints> given;
+        ClientFactory clients;
         try {
             given = connection.givenEndpoints(env);
+            clients = connection.clientFactory(env, given);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ClientFactory clients = connection.clientFactory();
         try (EtcdTarget target = EtcdTarget.open(given, 0, err)) {
-            try (Client client = clients.create(target.endpoints())) {
-                run(chosen, new SectionContext(client, out, clients.timeout()));
+            try {
+                ClientFactory checked = clients.checkedAgainst(target.endpoints(), err);
+                try (Client client = checked.create(target.endpoints())) {
+                    run(chosen, new SectionContext(client, out, checked, target.endpoints()));
+                }
             } catch (DemoFailure e) {
-                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage() + hint(e), e);
+                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage()
+                    + hint(e, target.endpoints(), clients.timeout()), e);
             }
         }
         return 0;
@@ -135,7 +141,18 @@ public final class Main implements Callable<Integer> {
         return chosen;
     }
 
-    private static String hint(DemoFailure failure) {
+    /** What to do, when the cause alone does not say it. */
+    private static String hint(DemoFailure failure, Endpoints endpoints, Duration timeout) {
+        if (Failures.isConnectionDropped(failure)) {
+            // A TLS etcd drops a plain connection without a word: ask it for a TLS handshake to tell why.
+            if (!endpoints.tls() && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
+                return ": plain http to a TLS etcd: use https:// and --cacert";
+            }
+            // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
+            if (endpoints.tls()) {
+                return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
+            }
+        }
         return Failures.isUnreachable(failure)
             ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
             : "";

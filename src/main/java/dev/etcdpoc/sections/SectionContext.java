@@ -4,24 +4,34 @@ import static dev.etcdpoc.Bytes.bytes;
 import static dev.etcdpoc.Bytes.text;
 
 import dev.etcdpoc.Await;
+import dev.etcdpoc.ClientFactory;
+import dev.etcdpoc.Credentials;
+import dev.etcdpoc.Endpoints;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-/** What a section gets: a connected client, where to print, and how long any one step may take. */
+/**
+ * What a section gets: a connected client, where to print, how long any one step may take, and
+ * how to connect once more (as another user, say) the same way.
+ */
 public final class SectionContext {
     private final Client client;
     private final PrintStream out;
-    private final Duration timeout;
+    private final ClientFactory clients;
+    private final Endpoints endpoints;
 
-    public SectionContext(Client client, PrintStream out, Duration timeout) {
+    /** @param clients how {@code client} was built; @param endpoints where it connects */
+    public SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints) {
         this.client = client;
         this.out = out;
-        this.timeout = timeout;
+        this.clients = clients;
+        this.endpoints = endpoints;
     }
 
     public Client client() {
@@ -33,12 +43,22 @@ public final class SectionContext {
     }
 
     public Duration timeout() {
-        return timeout;
+        return clients.timeout();
+    }
+
+    /** The user {@link #client()} authenticates as, if any. */
+    public Optional<Credentials> credentials() {
+        return clients.credentials();
+    }
+
+    /** A second client to the same etcd, with the same TLS and deadlines, authenticating as {@code credentials}; close it. */
+    public Client connectAs(Credentials credentials) {
+        return clients.as(credentials).create(endpoints);
     }
 
     /** The result of one etcd call, waited for at most the request deadline. */
     public <T> T await(CompletableFuture<T> call, String what) {
-        return Await.result(call, timeout, what);
+        return Await.result(call, timeout(), what);
     }
 
     /** A key's value as text, or "" when the key does not exist (a get of a missing key returns no KeyValue). */
@@ -54,6 +74,6 @@ public final class SectionContext {
 
     /** Waits until {@code latch} reaches zero, at most the request deadline. */
     public void await(CountDownLatch latch, String what) {
-        Await.latch(latch, timeout, what);
+        Await.latch(latch, timeout(), what);
     }
 }
