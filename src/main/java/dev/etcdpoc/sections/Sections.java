@@ -12,7 +12,8 @@ public final class Sections {
     private static final List<Section> ALL = List.of(
         new CrudSection(),
         new WatchSection(),
-        new TxnSection());
+        new TxnSection(),
+        new AuthSection());
 
     private Sections() {
     }
