@@ -1,30 +1,59 @@
 package dev.etcdpoc;
 
+import static dev.etcdpoc.Bytes.bytes;
+
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.netty.handler.ssl.SslContext;
+import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The one place a jetcd {@link Client} is built, so the demo sections, the benchmark and the
- * tests all use the set-up the benchmark measured.
+ * tests all use the set-up the benchmark measured: deadlines, credentials and TLS.
  */
 public final class ClientFactory {
     private final Duration timeout;
+    private final Credentials credentials;
+    private final SslContext tls;
 
     public ClientFactory(Duration timeout) {
+        this(timeout, null, null);
+    }
+
+    /**
+     * @param credentials user and password to authenticate with, or {@code null}
+     * @param tls         for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
+     */
+    public ClientFactory(Duration timeout, Credentials credentials, SslContext tls) {
         this.timeout = timeout;
+        this.credentials = credentials;
+        this.tls = tls;
     }
 
     public Duration timeout() {
         return timeout;
     }
 
+    public Optional<Credentials> credentials() {
+        return Optional.ofNullable(credentials);
+    }
+
+    /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */
+    public ClientFactory as(Credentials other) {
+        return new ClientFactory(timeout, other, tls);
+    }
+
     /** The same set-up with another request deadline. */
     public ClientFactory withTimeout(Duration requestTimeout) {
-        return new ClientFactory(requestTimeout);
+        return new ClientFactory(requestTimeout, credentials, tls);
     }
 
     public Client create(Endpoints endpoints) {
-        return Client.builder()
+        ClientBuilder builder = Client.builder()
+            // No authority(): jetcd's ip:/// resolver then gives each address its own host:port as
+            // authority, and gRPC checks each server's certificate against the host of its own URL.
             .endpoints(endpoints.uris())
             // jetcd's default waitForReady makes every call queue until a connection exists, forever
             // when etcd is down; without it a call to a dead endpoint fails fast with UNAVAILABLE.
@@ -35,7 +64,39 @@ public final class ClientFactory {
             .retryDelay(Math.min(500, timeout.toMillis() / 5))
             .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
             .retryMaxDuration(timeout)
-            .interceptor(new DeadlineInterceptor(timeout))
-            .build();
+            .interceptor(new DeadlineInterceptor(timeout));
+        if (endpoints.tls()) {
+            // jetcd speaks TLS when given an SslContext, whatever the URL's scheme says.
+            builder.sslContext(tls != null ? tls : ClientTls.context(null, null, null));
+        }
+        if (credentials != null) {
+            builder.user(bytes(credentials.user())).password(bytes(credentials.password()));
+        }
+        return builder.build();
+    }
+
+    /**
+     * This factory, once etcd at {@code endpoints} has accepted its credentials. An etcd with auth
+     * disabled refuses to authenticate anyone ("authentication is not enabled"), and jetcd would then
+     * fail every call; like etcd's Go client, the demo goes on without them, and says so on {@code notices}.
+     *
+     * @throws DemoFailure when etcd cannot be reached or refuses the credentials
+     */
+    public ClientFactory checkedAgainst(Endpoints endpoints, PrintStream notices) {
+        if (credentials == null) {
+            return this;
+        }
+        // Every member may list members, so this only tests the credentials, not a permission.
+        try (Client client = create(endpoints)) {
+            Await.result(client.getClusterClient().listMember(), timeout, "authenticate as " + credentials.user());
+            return this;
+        } catch (DemoFailure e) {
+            if (!Failures.isAuthDisabled(e)) {
+                throw e;
+            }
+        }
+        notices.println("poc: etcd at " + endpoints + " has authentication disabled, so --user " + credentials.user()
+            + " is not needed; going on without credentials.");
+        return as(null);
     }
 }

@@ -1,14 +1,24 @@
 package dev.etcdpoc;
 
+import java.io.Console;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** How to reach etcd: the options shared by the demo and the benchmark, with their environment fall-backs. */
+/**
+ * How to reach etcd: the options shared by the demo and the benchmark, with their environment
+ * fall-backs. The names are etcdctl's, so habits carry over; the variables are etcdctl's with
+ * ETCD_ instead of ETCDCTL_.
+ */
 public final class ConnectionOptions {
+    /** What picocli puts in {@link #password} for a bare --password: ask on the console. */
+    private static final String ASK = "\0ask";
+
     @Option(names = {"-e", "--endpoints"}, paramLabel = "URLS", converter = EndpointsConverter.class,
         description = "Comma-separated etcd client URLs (env: ETCD_ENDPOINTS). Default: " + Endpoints.DEFAULT
             + ", or a throwaway local etcd when nothing answers there and an etcd binary is on the PATH.")
@@ -17,6 +27,27 @@ public final class ConnectionOptions {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
         description = "Deadline for each etcd request, like 5s or 500ms (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
+
+    @Option(names = "--user", paramLabel = "USER",
+        description = "Authenticate as this etcd user (env: ETCD_USER); needs a password.")
+    private String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
+        description = "Password of --user (env: ETCD_PASSWORD). Without a value (last on the line, or before another "
+            + "option) it is asked for on the console, without echo: a password typed as a value stays in the shell history.")
+    private String password;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+        description = "Trust the CA certificate in this PEM file for https endpoints, instead of the JDK's CAs (env: ETCD_CACERT).")
+    private Path caCert;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+        description = "Client certificate (PEM) for mutual TLS; needs --key (env: ETCD_CERT).")
+    private Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE",
+        description = "Private key of --cert, unencrypted PKCS#8 PEM (env: ETCD_KEY).")
+    private Path key;
 
     /** The endpoints the user asked for, from the option or else ETCD_ENDPOINTS. */
     public Optional<Endpoints> givenEndpoints(Map<String, String> env) {
@@ -34,8 +65,79 @@ public final class ConnectionOptions {
         }
     }
 
-    public ClientFactory clientFactory() {
-        return new ClientFactory(timeout);
+    /**
+     * The client set-up these options describe, checked before anything is contacted: a missing
+     * file or a TLS option for http endpoints is a usage error, not a failed connection later.
+     *
+     * @param given the endpoints from {@link #givenEndpoints} (none: plain http to a local etcd)
+     * @throws IllegalArgumentException a usage error, phrased for the user
+     */
+    public ClientFactory clientFactory(Map<String, String> env, Optional<Endpoints> given) {
+        ClientTls.PemFile caFile = file(caCert, "--cacert", env, "ETCD_CACERT");
+        ClientTls.PemFile certFile = file(cert, "--cert", env, "ETCD_CERT");
+        ClientTls.PemFile keyFile = file(key, "--key", env, "ETCD_KEY");
+        if (certFile != null && keyFile == null) {
+            throw new IllegalArgumentException(certFile.option() + " needs --key (or ETCD_KEY): the client certificate's private key");
+        }
+        if (keyFile != null && certFile == null) {
+            throw new IllegalArgumentException(keyFile.option() + " needs --cert (or ETCD_CERT): the certificate of that key");
+        }
+        Optional<ClientTls.PemFile> tlsOption = Stream.of(caFile, certFile).filter(f -> f != null).findFirst();
+        if (tlsOption.isPresent() && (given.isEmpty() || !given.get().tls())) {
+            throw new IllegalArgumentException(tlsOption.get().option() + " is for https endpoints, and "
+                + given.map(e -> e + " is plain http; write it as https://" + e.uris().get(0).getAuthority())
+                    .orElse("no endpoint is given; give one like --endpoints https://127.0.0.1:2379"));
+        }
+        Credentials credentials = credentials(env);
+        return new ClientFactory(timeout, credentials,
+            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null);
+    }
+
+    private Credentials credentials(Map<String, String> env) {
+        String name = user != null ? user : env.get("ETCD_USER");
+        String secret = password != null ? password : env.get("ETCD_PASSWORD");
+        if (name == null) {
+            if (password != null) {
+                throw new IllegalArgumentException("--password needs --user (or ETCD_USER): the user it belongs to");
+            }
+            return null;
+        }
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("--user (or ETCD_USER) is empty; give the etcd user name");
+        }
+        if (secret == null) {
+            throw new IllegalArgumentException("--user " + name + " needs a password: add --password to be asked for it, "
+                + "or set ETCD_PASSWORD");
+        }
+        if (secret.equals(ASK)) {
+            secret = ask(name);
+        }
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("the password of --user " + name + " is empty");
+        }
+        return new Credentials(name, secret);
+    }
+
+    private static String ask(String name) {
+        Console console = System.console();
+        if (console == null) {
+            throw new IllegalArgumentException("--password without a value asks for it on the console, and there is none; "
+                + "set ETCD_PASSWORD instead");
+        }
+        char[] typed = console.readPassword("Password of etcd user %s: ", name);
+        if (typed == null) {
+            throw new IllegalArgumentException("no password was typed for --user " + name);
+        }
+        return new String(typed);
+    }
+
+    /** The option's file, else the variable's; named as the user gave it, for messages. */
+    private static ClientTls.PemFile file(Path option, String optionName, Map<String, String> env, String variable) {
+        if (option != null) {
+            return new ClientTls.PemFile(optionName, option);
+        }
+        String fromEnv = env.get(variable);
+        return fromEnv == null || fromEnv.isBlank() ? null : new ClientTls.PemFile(variable, Path.of(fromEnv));
     }
 
     static final class EndpointsConverter implements ITypeConverter<Endpoints> {

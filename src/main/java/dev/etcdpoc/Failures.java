@@ -7,18 +7,35 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
  * Turns what jetcd, gRPC and Netty throw into the few words a user needs. jetcd wraps gRPC
- * statuses, which wrap socket errors, so the whole cause chain is searched.
+ * statuses, which wrap socket, TLS and etcd errors, so the whole cause chain is searched.
  */
 public final class Failures {
+    // etcd's own error texts (etcdserver/api/v3rpc/rpctypes), the same in 3.4, 3.5 and 3.6.
+    private static final String AUTH_DISABLED = "authentication is not enabled";
+    private static final String AUTH_FAILED = "authentication failed, invalid user ID or password";
+    private static final String NO_USER = "user name is empty";
+    private static final String PERMISSION_DENIED = "permission denied";
+    private static final String USER_NOT_FOUND = "user name not found";
+    private static final String ROLE_NOT_FOUND = "role name not found";
+    // gRPC's words for a connection the server closed without an HTTP/2 goodbye.
+    private static final String DROPPED = "Network closed for unknown reason";
+    private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
+
     private Failures() {
     }
 
-    /** A short cause, e.g. "connection refused" or "etcdserver: no leader". */
+    /** A short cause, e.g. "connection refused", "authentication failed: wrong user or password" or "etcdserver: no leader". */
     public static String describe(Throwable failure) {
+        Optional<String> security = security(failure);
+        if (security.isPresent()) {
+            return security.get();
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof DemoFailure) {
                 return t.getMessage();
@@ -42,6 +59,9 @@ public final class Failures {
             case DEADLINE_EXCEEDED:
                 return "no answer from etcd before the deadline";
             case UNAVAILABLE:
+                if (description.equals(DROPPED)) {
+                    return "connection closed by the server";
+                }
                 return description.isEmpty() || description.equals("io exception") ? "etcd is unavailable" : description;
             case UNKNOWN:
                 return failure.getMessage() == null ? failure.getClass().getSimpleName() : firstLine(failure.getMessage());
@@ -50,8 +70,11 @@ public final class Failures {
         }
     }
 
-    /** True when the failure means no etcd answered at all, as opposed to etcd answering "no". */
+    /** True when the failure means no etcd answered at all, as opposed to etcd answering "no" or a failed TLS handshake. */
     public static boolean isUnreachable(Throwable failure) {
+        if (security(failure).isPresent()) {
+            return false;
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof ConnectException || t instanceof NoRouteToHostException
                 || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
@@ -60,6 +83,70 @@ public final class Failures {
         }
         Status.Code code = Status.fromThrowable(failure).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+    }
+
+    /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */
+    public static boolean isConnectionDropped(Throwable failure) {
+        return says(failure, DROPPED);
+    }
+
+    /** True when etcd refused to authenticate because auth is disabled on it: credentials are then not needed. */
+    public static boolean isAuthDisabled(Throwable failure) {
+        return says(failure, AUTH_DISABLED);
+    }
+
+    /** True when etcd refused a request because the user's roles do not permit it. */
+    public static boolean isPermissionDenied(Throwable failure) {
+        return says(failure, PERMISSION_DENIED) || Status.fromThrowable(failure).getCode() == Status.Code.PERMISSION_DENIED;
+    }
+
+    /** True when etcd says the user or role to change does not exist. */
+    public static boolean isNotFound(Throwable failure) {
+        return says(failure, USER_NOT_FOUND) || says(failure, ROLE_NOT_FOUND);
+    }
+
+    /** What went wrong with authentication or TLS, phrased with what to do, if that is what went wrong. */
+    private static Optional<String> security(Throwable failure) {
+        if (says(failure, AUTH_FAILED)) {
+            return Optional.of("authentication failed: wrong user or password");
+        }
+        if (says(failure, NO_USER)) {
+            return Optional.of("etcd requires authentication: give --user and --password (or ETCD_USER and ETCD_PASSWORD)");
+        }
+        if (says(failure, PERMISSION_DENIED)) {
+            return Optional.of("permission denied: no role of this user allows it");
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            Matcher mismatch = HOST_MISMATCH.matcher(message);
+            if (mismatch.find()) {
+                return Optional.of("server certificate does not match host " + mismatch.group(1)
+                    + ": connect with a name or IP address the certificate lists, or have etcd's certificate list this one");
+            }
+            if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
+                return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
+                    + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
+            }
+            if (message.contains("bad_certificate") || message.contains("certificate_required")) {
+                return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
+                    + "signed by the CA in etcd's --trusted-ca-file");
+            }
+            // A plain-http server closes the connection on the TLS hello (or, if it answers, gRPC says "not an SSL/TLS record").
+            if (message.contains("while performing TLS negotiation") || message.contains("not an SSL/TLS record")) {
+                return Optional.of("https to a plain-http etcd: use http:// or enable TLS on etcd");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when any exception in the chain carries etcd's error text. */
+    private static boolean says(Throwable failure, String etcdText) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(etcdText)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first throwable of type {@code type} in {@code failure}'s cause chain: jetcd wraps what etcd answered. */

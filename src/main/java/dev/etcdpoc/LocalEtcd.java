@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * Throwaway etcd members started from the {@code etcd} binary on the PATH: loopback only, free
  * ports, a temp data dir each, killed by PID and deleted on {@link #close()} — also on Ctrl-C,
  * through a shutdown hook. One member is the demo's embedded default; three make a real Raft
- * cluster whose members can be killed and restarted by index.
+ * cluster whose members can be killed and restarted by index. With {@link Tls} the members serve
+ * clients over https, and with {@link Tls#requireClientCertificates} only to clients with a
+ * certificate signed by the given CA (mutual TLS).
  */
 public final class LocalEtcd implements AutoCloseable {
     /**
@@ -47,6 +49,29 @@ public final class LocalEtcd implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
+
+    /**
+     * TLS for the client port: the server's certificate and key (PEM files), and, for mutual TLS,
+     * the CA whose client certificates etcd accepts ({@code null}: any client may connect).
+     */
+    public record Tls(Path cert, Path key, Path clientCa) {
+        public static Tls server(Path cert, Path key) {
+            return new Tls(cert, key, null);
+        }
+
+        /** The same server certificate, and etcd refuses clients without a certificate signed by {@code ca}. */
+        public Tls requireClientCertificates(Path ca) {
+            return new Tls(cert, key, ca);
+        }
+
+        List<String> flags() {
+            List<String> flags = new ArrayList<>(List.of("--cert-file", cert.toString(), "--key-file", key.toString()));
+            if (clientCa != null) {
+                flags.addAll(List.of("--client-cert-auth", "--trusted-ca-file", clientCa.toString()));
+            }
+            return flags;
+        }
+    }
 
     private final Path root;
     private final List<Member> members;
@@ -63,8 +88,13 @@ public final class LocalEtcd implements AutoCloseable {
         return binary() != null;
     }
 
-    /** Starts {@code size} members and returns once every one of them reports healthy. */
+    /** Starts {@code size} plain-http members and returns once every one of them reports healthy. */
     public static LocalEtcd start(int size) {
+        return start(size, null);
+    }
+
+    /** Starts {@code size} members serving clients with {@code tls} ({@code null}: plain http), once all are healthy. */
+    public static LocalEtcd start(int size, Tls tls) {
         Path etcd = binary();
         if (etcd == null) {
             throw new DemoFailure("no etcd binary on the PATH; install it (Debian/Ubuntu: apt-get install etcd-server, "
@@ -76,10 +106,11 @@ public final class LocalEtcd implements AutoCloseable {
         } catch (IOException e) {
             throw new DemoFailure("cannot create a temp dir for etcd: " + e.getMessage(), e);
         }
-        int[] ports = freePorts(2 * size);
+        int[] ports = freePorts(3 * size);
         String token = root.getFileName().toString();
         List<Member> members = IntStream.range(0, size)
-            .mapToObj(i -> new Member(etcd, "m" + i, ports[2 * i], ports[2 * i + 1], root.resolve("m" + i), token))
+            .mapToObj(i -> new Member(etcd, "m" + i, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
+                root.resolve("m" + i), token, tls))
             .collect(Collectors.toList());
         String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
         members.forEach(m -> m.initialCluster = initialCluster);
@@ -147,7 +178,7 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    /** The index of the member that currently leads, if a running member says it does. */
+    /** The index of the member that currently leads, if a running member says it does (plain-http members only). */
     public OptionalInt leader() {
         for (int i = 0; i < members.size(); i++) {
             if (!isRunning(i)) {
@@ -192,7 +223,7 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private boolean healthy(Member m) {
-        return get(m.clientUrl() + "/health").contains("\"health\":\"true\"");
+        return get(m.metricsUrl() + "/health").contains("\"health\":\"true\"");
     }
 
     private String status(Member m) {
@@ -280,25 +311,34 @@ public final class LocalEtcd implements AutoCloseable {
         final String name;
         final int clientPort;
         final int peerPort;
+        final int metricsPort;
         final Path dataDir;
         final String token;
+        final Tls tls;
         String initialCluster;
         Process guard;
         ProcessHandle etcd;
         /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
         boolean wanted;
 
-        Member(Path binary, String name, int clientPort, int peerPort, Path dataDir, String token) {
+        Member(Path binary, String name, int clientPort, int peerPort, int metricsPort, Path dataDir, String token, Tls tls) {
             this.binary = binary;
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
+            this.metricsPort = metricsPort;
             this.dataDir = dataDir;
             this.token = token;
+            this.tls = tls;
         }
 
         String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+        }
+
+        /** Plain http /health and /metrics, whatever the client port needs: readiness checks need no certificates. */
+        String metricsUrl() {
+            return "http://127.0.0.1:" + metricsPort;
         }
 
         String peerUrl() {
@@ -310,7 +350,7 @@ public final class LocalEtcd implements AutoCloseable {
         }
 
         void launch() {
-            ProcessBuilder pb = new ProcessBuilder("sh", "-c", GUARD, "etcd-guard", log().toString(), binary.toString(),
+            List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, "etcd-guard", log().toString(), binary.toString(),
                 "--name", name,
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl(),
@@ -323,7 +363,12 @@ public final class LocalEtcd implements AutoCloseable {
                 "--heartbeat-interval", String.valueOf(HEARTBEAT_MS),
                 "--election-timeout", String.valueOf(ELECTION_MS),
                 "--logger", "zap",
-                "--log-outputs", "stderr");
+                "--listen-metrics-urls", metricsUrl(),
+                "--log-outputs", "stderr"));
+            if (tls != null) {
+                command.addAll(tls.flags());
+            }
+            ProcessBuilder pb = new ProcessBuilder(command);
             // etcd reads ETCD_* variables as flags; the user's ETCD_ENDPOINTS or ETCD_PASSWORD are not for it.
             pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);

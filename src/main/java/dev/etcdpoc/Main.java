@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:etcd could not be reached, refused a request, or a section failed",
-        "2:usage error: unknown option or section, or a bad value"})
+        "1:etcd could not be reached, refused the credentials or the TLS handshake, refused a request, or a section failed",
+        "2:usage error: unknown option or section, a bad value, or a missing or unreadable certificate or key file"})
 public final class Main implements Callable<Integer> {
     private final Map<String, String> env;
     private final PrintStream out;
@@ -56,7 +57,8 @@ public final class Main implements Callable<Integer> {
     private boolean verbose;
 
     @Parameters(paramLabel = "SECTION", arity = "0..*",
-        description = "Sections to run, in the order given, or 'all'. See --list.")
+        description = "Sections to run, in the order given, or 'all' (every one but auth, which needs an etcd "
+            + "with auth enabled). See --list.")
     private List<String> sectionNames = new ArrayList<>();
 
     private Main(Map<String, String> env, PrintStream out, PrintStream err) {
@@ -98,24 +100,29 @@ public final class Main implements Callable<Integer> {
         }
         List<Section> chosen = chosenSections();
         Optional<Endpoints> given;
+        ClientFactory clients;
         try {
             given = connection.givenEndpoints(env);
+            clients = connection.clientFactory(env, given);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (localCluster != null && (localCluster < 1 || localCluster > 7)) {
             throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
         }
-        ClientFactory clients = connection.clientFactory();
         if (chosen.stream().allMatch(Section::startsOwnCluster)) {
-            run(chosen, new SectionContext(null, clients, out));
+            run(chosen, new SectionContext(null, out, clients, null));
             return 0;
         }
         try (EtcdTarget target = EtcdTarget.open(given, localCluster == null ? 0 : localCluster, err)) {
-            try (Client client = clients.create(target.endpoints())) {
-                run(chosen, new SectionContext(client, clients, out));
+            try {
+                ClientFactory checked = clients.checkedAgainst(target.endpoints(), err);
+                try (Client client = checked.create(target.endpoints())) {
+                    run(chosen, new SectionContext(client, out, checked, target.endpoints()));
+                }
             } catch (DemoFailure e) {
-                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage() + hint(e), e);
+                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage()
+                    + hint(e, target.endpoints(), clients.timeout()), e);
             }
         }
         return 0;
@@ -138,7 +145,7 @@ public final class Main implements Callable<Integer> {
         List<Section> chosen = new ArrayList<>();
         for (String name : names) {
             if (name.equals("all")) {
-                chosen.addAll(Sections.all());
+                chosen.addAll(Sections.forAll());
                 continue;
             }
             chosen.add(Sections.named(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
@@ -147,7 +154,18 @@ public final class Main implements Callable<Integer> {
         return chosen;
     }
 
-    private static String hint(DemoFailure failure) {
+    /** What to do, when the cause alone does not say it. */
+    private static String hint(DemoFailure failure, Endpoints endpoints, Duration timeout) {
+        if (Failures.isConnectionDropped(failure)) {
+            // A TLS etcd drops a plain connection without a word: ask it for a TLS handshake to tell why.
+            if (!endpoints.tls() && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
+                return ": plain http to a TLS etcd: use https:// and --cacert";
+            }
+            // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
+            if (endpoints.tls()) {
+                return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
+            }
+        }
         return Failures.isUnreachable(failure)
             ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
             : "";

@@ -16,6 +16,11 @@ public interface Section {
 
     void run(SectionContext ctx) throws InterruptedException;
 
+    /** False for a section that needs a specially configured etcd, so {@code all} leaves it out. */
+    default boolean runsOnAnyEtcd() {
+        return true;
+    }
+
     /** True for a section that starts and breaks its own throwaway cluster instead of using the demo's etcd. */
     default boolean startsOwnCluster() {
         return false;

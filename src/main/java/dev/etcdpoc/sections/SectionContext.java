@@ -5,29 +5,38 @@ import static dev.etcdpoc.Bytes.text;
 
 import dev.etcdpoc.Await;
 import dev.etcdpoc.ClientFactory;
+import dev.etcdpoc.Credentials;
+import dev.etcdpoc.Endpoints;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-/** What a section gets: a connected client, where to print, and how long any one step may take. */
+/**
+ * What a section gets: a connected client, where to print, how long any one step may take, and
+ * how to connect once more (as another user, say) the same way.
+ */
 public final class SectionContext {
     private final Client client;
     private final ClientFactory clients;
     private final PrintStream out;
+    private final Endpoints endpoints;
 
     /**
-     * @param client  connected to the etcd the demo runs against; null when every chosen section
-     *                starts its own cluster
-     * @param clients how to build more clients, with the same settings
+     * @param client    connected to the etcd the demo runs against; null when every chosen section
+     *                  starts its own cluster
+     * @param clients   how {@code client} was built, to build more the same way
+     * @param endpoints where {@code client} connects; null with it
      */
-    public SectionContext(Client client, ClientFactory clients, PrintStream out) {
+    public SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints) {
         this.client = client;
         this.clients = clients;
         this.out = out;
+        this.endpoints = endpoints;
     }
 
     public Client client() {
@@ -48,6 +57,16 @@ public final class SectionContext {
 
     public Duration timeout() {
         return clients.timeout();
+    }
+
+    /** The user {@link #client()} authenticates as, if any. */
+    public Optional<Credentials> credentials() {
+        return clients.credentials();
+    }
+
+    /** A second client to the same etcd, with the same TLS and deadlines, authenticating as {@code credentials}; close it. */
+    public Client connectAs(Credentials credentials) {
+        return clients.as(credentials).create(endpoints);
     }
 
     /** The result of one etcd call, waited for at most the request deadline. */

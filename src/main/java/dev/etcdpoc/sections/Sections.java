@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Every section the demo knows, in the order `all` runs them. Adding a section = one line here. */
+/** Every section the demo knows, in the order they run. Adding a section = one line here. */
 public final class Sections {
     /** What the PoC printed, and what runs when no section is named. */
     public static final List<String> POC = List.of("crud", "watch", "txn");
@@ -18,6 +18,7 @@ public final class Sections {
         new LockSection(),
         new ElectionSection(),
         new HistorySection(),
+        new AuthSection(),
         new FailoverSection());
 
     private Sections() {
@@ -25,6 +26,11 @@ public final class Sections {
 
     public static List<Section> all() {
         return ALL;
+    }
+
+    /** What {@code all} runs: every section that works against any etcd. */
+    public static List<Section> forAll() {
+        return ALL.stream().filter(Section::runsOnAnyEtcd).collect(Collectors.toList());
     }
 
     public static Optional<Section> named(String name) {

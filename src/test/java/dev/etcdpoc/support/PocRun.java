@@ -2,6 +2,8 @@ package dev.etcdpoc.support;
 
 import dev.etcdpoc.Main;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,11 +19,23 @@ public record PocRun(int exitCode, String out, String err, Duration elapsed) {
     }
 
     public static PocRun withEnv(Map<String, String> env, String... args) {
+        return watching(OutputStream.nullOutputStream(), env, args);
+    }
+
+    /** As {@link #withEnv}, also handing stdout to {@code watcher} as it is printed, to act at a given line (see {@link PauseAtLine}). */
+    public static PocRun watching(OutputStream watcher, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        OutputStream both = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                watcher.write(b);
+            }
+        };
         long start = System.nanoTime();
         int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (PrintStream o = new PrintStream(both, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = Main.execute(args, env, o, e);
         }
