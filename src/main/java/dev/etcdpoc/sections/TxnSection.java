@@ -36,7 +36,7 @@ public final class TxnSection implements Section {
         KV kv = ctx.client().getKVClient();
         GetOption underPrefix = GetOption.builder().isPrefix(true).build();
         long next = ctx.await(kv.get(bytes(PREFIX), underPrefix), "GET animals/").getHeader().getRevision() + 1;
-        try {
+        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
             try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), next)) {
                 ctx.await(kv.txn()
                     .Then(Op.put(bytes(PREFIX + "cow"), bytes("moo"), PutOption.DEFAULT),
@@ -51,8 +51,6 @@ public final class TxnSection implements Section {
             }
             ctx.out().println(String.format("GET %-15s = %s", PREFIX + "cow", ctx.read(PREFIX + "cow")));
             ctx.out().println(String.format("GET %-15s = %s", PREFIX + "chicken", ctx.read(PREFIX + "chicken")));
-        } finally {
-            ctx.deletePrefix(PREFIX);
         }
     }
 }
