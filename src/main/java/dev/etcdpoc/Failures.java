@@ -85,6 +85,12 @@ public final class Failures {
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     }
 
+    /** True when the request got no answer before its deadline (as opposed to a refusal or a closed connection). */
+    public static boolean isNoAnswer(Throwable failure) {
+        return find(failure, TimeoutException.class).isPresent()
+            || Status.fromThrowable(failure).getCode() == Status.Code.DEADLINE_EXCEEDED;
+    }
+
     /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */
     public static boolean isConnectionDropped(Throwable failure) {
         return says(failure, DROPPED);

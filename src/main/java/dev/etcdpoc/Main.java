@@ -166,6 +166,11 @@ public final class Main implements Callable<Integer> {
                 return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
             }
         }
+        if (endpoints.uris().size() > 1 && Failures.isNoAnswer(failure)) {
+            // Members that accept a connection but never answer a write: the usual cause is a lost majority.
+            return ". If members are up but a majority of the cluster is down, etcd has no quorum and accepts no write:"
+                + " see 'etcdctl --endpoints " + endpoints + " endpoint status'.";
+        }
         return Failures.isUnreachable(failure)
             ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
             : "";

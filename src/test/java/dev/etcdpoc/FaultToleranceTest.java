@@ -183,7 +183,8 @@ class FaultToleranceTest {
 
         PocRun run = PocRun.of("--endpoints", cluster.endpoints().toString(), "--timeout", "2s");
 
-        dev.etcdpoc.support.Assertions.assertOneLineFailure(run, 1, Duration.ofSeconds(20), "no answer from etcd within 2s");
+        dev.etcdpoc.support.Assertions.assertOneLineFailure(run, 1, Duration.ofSeconds(20), "no answer from etcd within 2s",
+            "etcd has no quorum");
     }
 
     @Test
