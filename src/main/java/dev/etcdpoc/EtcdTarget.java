@@ -57,6 +57,14 @@ public final class EtcdTarget implements AutoCloseable {
         return endpoints;
     }
 
+    /** A failure while talking to this etcd, as one line that names it, with a hint when it did not answer at all. */
+    public DemoFailure failure(DemoFailure failure) {
+        String hint = Failures.isUnreachable(failure)
+            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
+            : "";
+        return new DemoFailure("etcd at " + endpoints + ": " + failure.getMessage() + hint, failure);
+    }
+
     /** The throwaway etcd this run started, if any. */
     public Optional<LocalEtcd> local() {
         return Optional.ofNullable(local);

@@ -1,5 +1,6 @@
 package dev.etcdpoc;
 
+import dev.etcdpoc.bench.BenchCommand;
 import dev.etcdpoc.sections.Section;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The command line: parses options, picks an etcd, runs the sections, turns failures into one line and an exit code. */
 @Command(name = "poc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-    usageHelpAutoWidth = true,
+    usageHelpAutoWidth = true, subcommands = BenchCommand.class,
     description = {"Shows how etcd behaves when used from Java through jetcd.",
         "With no SECTION it runs the .NET PoC's three: crud, watch, txn."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -81,12 +82,15 @@ public final class Main implements Callable<Integer> {
             }
             return cl.getCommandSpec().exitCodeOnExecutionException();
         });
+        cl.setExecutionStrategy(parsed -> {
+            Logging.configure(main.verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl.execute(args);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        Logging.configure(verbose);
         if (list) {
             Sections.all().forEach(s -> out.printf("%-10s %s%n", s.name(), s.summary()));
             return 0;
@@ -103,7 +107,7 @@ public final class Main implements Callable<Integer> {
             try (Client client = clients.create(target.endpoints())) {
                 run(chosen, new SectionContext(client, out, clients.timeout()));
             } catch (DemoFailure e) {
-                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage() + hint(e), e);
+                throw target.failure(e);
             }
         }
         return 0;
@@ -135,10 +139,17 @@ public final class Main implements Callable<Integer> {
         return chosen;
     }
 
-    private static String hint(DemoFailure failure) {
-        return Failures.isUnreachable(failure)
-            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
-            : "";
+    /** For subcommands: the environment and streams this run was given. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
     }
 
     /** --version: this demo's version and the jetcd it was built with. */
