@@ -1,5 +1,6 @@
 package dev.etcdpoc;
 
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,11 @@ public final class Await {
             throw new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), e);
         } catch (ExecutionException | CompletionException | CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (Status.fromThrowable(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                // The call's gRPC deadline is this same timeout (DeadlineInterceptor): whichever
+                // fires first, say the same thing.
+                throw new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), cause);
+            }
             throw new DemoFailure(what + ": " + Failures.describe(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
