@@ -17,7 +17,9 @@ final class Benchmark {
     private final Duration timeout;
     private final Progress progress;
     private final PrintStream err;
-    private volatile LoadGenerator current;
+    /** Guarded by this: the generator sending now, and whether Ctrl-C has stopped the run. */
+    private LoadGenerator current;
+    private boolean stopping;
     private boolean cleanedUp;
 
     Benchmark(Client client, BenchSettings settings, Duration timeout, Progress progress, PrintStream err) {
@@ -87,8 +89,14 @@ final class Benchmark {
     }
 
     private LoadGenerator.Phase phase(Workload workload, String name, long first, long count) {
-        LoadGenerator generator = new LoadGenerator(workload, settings.clients(), timeout);
-        current = generator;
+        LoadGenerator generator;
+        synchronized (this) {
+            if (stopping) {
+                throw new DemoFailure(name + ": stopped");
+            }
+            generator = new LoadGenerator(workload, settings.clients(), timeout);
+            current = generator;
+        }
         LoadGenerator.Phase phase = generator.run(name, first, count, progress);
         if (generator.stopped()) {
             throw new DemoFailure(name + ": stopped");
@@ -99,9 +107,13 @@ final class Benchmark {
         return phase;
     }
 
-    /** Ctrl-C: let the requests in flight finish (bounded), so none writes after the delete. */
+    /** Ctrl-C: start no more requests and let those in flight finish (bounded), so none writes after the delete. */
     private void stopAndCleanUp() {
-        LoadGenerator generator = current;
+        LoadGenerator generator;
+        synchronized (this) {
+            stopping = true;
+            generator = current;
+        }
         try {
             if (generator != null) {
                 generator.stop();
