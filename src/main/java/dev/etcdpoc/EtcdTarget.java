@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,33 @@ public final class EtcdTarget implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** A failure while talking to this etcd, as one line that names it, with what to do when the cause alone does not say it. */
+    public DemoFailure failure(DemoFailure failure, Duration timeout) {
+        return new DemoFailure("etcd at " + endpoints + ": " + failure.getMessage() + hint(failure, timeout), failure);
+    }
+
+    /** What to do, when the cause alone does not say it. */
+    private String hint(DemoFailure failure, Duration timeout) {
+        if (Failures.isConnectionDropped(failure)) {
+            // A TLS etcd drops a plain connection without a word: ask it for a TLS handshake to tell why.
+            if (!endpoints.tls() && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
+                return ": plain http to a TLS etcd: use https:// and --cacert";
+            }
+            // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
+            if (endpoints.tls()) {
+                return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
+            }
+        }
+        if (endpoints.uris().size() > 1 && Failures.isNoAnswer(failure)) {
+            // Members that accept a connection but never answer a write: the usual cause is a lost majority.
+            return ". If members are up but a majority of the cluster is down, etcd has no quorum and accepts no write:"
+                + " see 'etcdctl --endpoints " + endpoints + " endpoint status'.";
+        }
+        return Failures.isUnreachable(failure)
+            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
+            : "";
     }
 
     /** The throwaway etcd this run started, if any. */

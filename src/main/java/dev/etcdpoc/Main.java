@@ -1,5 +1,6 @@
 package dev.etcdpoc;
 
+import dev.etcdpoc.bench.BenchCommand;
 import dev.etcdpoc.sections.Section;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The command line: parses options, picks an etcd, runs the sections, turns failures into one line and an exit code. */
 @Command(name = "poc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-    usageHelpAutoWidth = true,
+    usageHelpAutoWidth = true, subcommands = BenchCommand.class,
     description = {"Shows how etcd behaves when used from Java through jetcd.",
         "With no SECTION it runs the .NET PoC's three: crud, watch, txn."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -88,12 +89,15 @@ public final class Main implements Callable<Integer> {
             }
             return cl.getCommandSpec().exitCodeOnExecutionException();
         });
+        cl.setExecutionStrategy(parsed -> {
+            Logging.configure(main.verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl.execute(args);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        Logging.configure(verbose);
         if (list) {
             Sections.all().forEach(s -> out.printf("%-10s %s%n", s.name(), s.summary()));
             return 0;
@@ -121,8 +125,7 @@ public final class Main implements Callable<Integer> {
                     run(chosen, new SectionContext(client, out, checked, target.endpoints()));
                 }
             } catch (DemoFailure e) {
-                throw new DemoFailure("etcd at " + target.endpoints() + ": " + e.getMessage()
-                    + hint(e, target.endpoints(), clients.timeout()), e);
+                throw target.failure(e, clients.timeout());
             }
         }
         return 0;
@@ -154,26 +157,17 @@ public final class Main implements Callable<Integer> {
         return chosen;
     }
 
-    /** What to do, when the cause alone does not say it. */
-    private static String hint(DemoFailure failure, Endpoints endpoints, Duration timeout) {
-        if (Failures.isConnectionDropped(failure)) {
-            // A TLS etcd drops a plain connection without a word: ask it for a TLS handshake to tell why.
-            if (!endpoints.tls() && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
-                return ": plain http to a TLS etcd: use https:// and --cacert";
-            }
-            // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
-            if (endpoints.tls()) {
-                return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
-            }
-        }
-        if (endpoints.uris().size() > 1 && Failures.isNoAnswer(failure)) {
-            // Members that accept a connection but never answer a write: the usual cause is a lost majority.
-            return ". If members are up but a majority of the cluster is down, etcd has no quorum and accepts no write:"
-                + " see 'etcdctl --endpoints " + endpoints + " endpoint status'.";
-        }
-        return Failures.isUnreachable(failure)
-            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
-            : "";
+    /** For subcommands: the environment and streams this run was given. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
     }
 
     /** --version: this demo's version and the jetcd it was built with. */

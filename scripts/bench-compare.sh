@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# bench-compare.sh - jetcd (`poc bench`) next to etcd's official Go client (the gobench anchor),
+# against ONE local etcd member, and the demo's wall time next to etcdctl. Prints markdown tables
+# (BENCHMARKS.md has the figures from this project's machine and explains every column).
+#
+# End to end: installs etcd and etcdctl when missing (scripts/install-etcd.sh), builds
+# target/poc.jar when missing, builds gobench from Debian's Go packages, starts one etcd member on
+# free loopback ports (never 2379) with a temp data dir, runs everything, then stops etcd by its PID
+# and deletes its data — also on Ctrl-C.
+#
+# Every figure is the median of ROUNDS runs; jetcd and Go take turns (who goes first alternates by
+# round), etcd's history is compacted after every run, and the load average is printed before and
+# after: on a shared machine, compare only figures from the same run of this script.
+# Run time with the defaults on a 2-core machine: about 20 minutes (1 in flight is the slow part:
+# etcd fsyncs every put, ~1000/s). Quicker: ROUNDS=1 LEVELS="16 64" scripts/bench-compare.sh
+#
+# Settings (environment variables):
+#   ROUNDS=3  TOTAL=20000  LEVELS="1 16 64"  JETCD_OPS="put get txn watch"  DEMO_RUNS=5
+#   GOBENCH_SRC=<repo>/../shared/anchors/gobench   where main.go and build.sh are
+#   BEFORE=1     also measure put and the demo with jetcd's default threads and Java NIO (the set-up before)
+#   KEEP=DIR     keep every run's raw output in DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+ROUNDS=${ROUNDS:-3}
+TOTAL=${TOTAL:-20000}
+LEVELS=${LEVELS:-"1 16 64"}
+JETCD_OPS=${JETCD_OPS:-"put get txn watch"}
+DEMO_RUNS=${DEMO_RUNS:-5}
+GOBENCH_SRC=${GOBENCH_SRC:-$(cd .. && pwd)/shared/anchors/gobench}
+BEFORE=${BEFORE:-}
+
+# shellcheck source=lib/local-etcd.sh
+. scripts/lib/local-etcd.sh
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-compare.XXXXXX")
+finish() {
+  local_etcd_stop
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp -r "$work"/. "$KEEP"/; fi
+  rm -rf "$work"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+say() { echo "bench-compare: $*" >&2; }
+
+# --- prerequisites --------------------------------------------------------------------------------
+bash scripts/install-etcd.sh
+command -v etcdctl >/dev/null || { say "etcdctl is missing: apt-get install etcd-client"; exit 1; }
+if [ ! -f target/poc.jar ]; then
+  say "building target/poc.jar"
+  mvn -B -q package -DskipTests
+fi
+[ -f "$GOBENCH_SRC/build.sh" ] || { say "no gobench at $GOBENCH_SRC (set GOBENCH_SRC)"; exit 1; }
+say "building gobench (installs golang-go and golang-etcd-server-dev when missing)"
+gobench=$(bash "$GOBENCH_SRC/build.sh" "$work/gobench" | tail -n 1)
+# Room for the runs' history between compactions; etcd's default quota is 2 GB.
+local_etcd_start --quota-backend-bytes=8589934592
+say "etcd $LOCAL_ETCD_URL (pid $LOCAL_ETCD_PID)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- helpers --------------------------------------------------------------------------------------
+field() { sed -nE 's/.*"'"$1"'":"?([^,"}]*).*/\1/p'; }
+median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+millis() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Forgets the runs' history (keeps the keys), so every run starts from a store of the same size.
+compact() {
+  local rev
+  rev=$(local_etcd_ctl get compact-probe -w json | field revision)
+  local_etcd_ctl compact "$rev" --physical >/dev/null
+}
+
+# CPU seconds (user+system) of one gobench process, from bash's `time`.
+go_run() {  # MODE LEVEL TOTAL -> JSON line, then "cpu SECONDS"
+  local t
+  { TIMEFORMAT='%3U %3S'; time "$gobench" -endpoints "$LOCAL_ETCD_URL" -mode "$1" -clients "$2" -total "$3" -json \
+      > "$work/go.out"; } 2> "$work/go.time"
+  t=$(tail -n 1 "$work/go.time")
+  cat "$work/go.out"
+  echo "cpu $(echo "$t" | awk '{print $1 + $2}')"
+  local_etcd_ctl del gobench/ --prefix >/dev/null
+}
+
+record() { echo "$*" >> "$work/results"; }
+
+run_go() {  # OP LEVEL ROUND
+  local out json
+  out=$(go_run "$1" "$2" "$TOTAL")
+  json=$(echo "$out" | head -n 1)
+  record go "$1" "$2" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
+    "$(echo "$out" | sed -n 's/^cpu //p')"
+  echo "$json" >> "$work/raw.jsonl"
+  compact
+}
+
+run_jetcd() {  # CLIENT OP LEVEL ROUND, CLIENT: jetcd or jetcd-plain
+  local jvm=() extra=() json
+  [ "$1" = jetcd-plain ] && jvm=(-Dpoc.plainJetcd=true -Dio.netty.transport.noNative=true)
+  # gobench's get reads one key: read one key too.
+  [ "$2" = get ] && extra=(--key-space 1)
+  json=$(java "${jvm[@]}" -jar target/poc.jar bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$3" \
+    --total "$TOTAL" "${extra[@]}" --json)
+  record "$1" "$2" "$3" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
+    "$(echo "$json" | field cpu_us_per_op)" "$(echo "$json" | field warmup)" "$(echo "$json" | field jit_ms)"
+  echo "$json" >> "$work/raw.jsonl"
+  compact
+}
+
+# --- client throughput ----------------------------------------------------------------------------
+started=$(date +%s)
+for round in $(seq "$ROUNDS"); do
+  # gobench's fixed cost (start, connect, 2000 serial warm-up puts): subtracted from its CPU below.
+  go_run put 1 1 | sed -n 's/^cpu /go-base /p' >> "$work/results"
+  for level in $LEVELS; do
+    for op in $JETCD_OPS; do
+      say "round $round/$ROUNDS: $op, $level in flight (load $(cut -d' ' -f1 /proc/loadavg))"
+      clients=(jetcd)
+      [ -n "$BEFORE" ] && [ "$op" = put ] && clients+=(jetcd-plain)
+      case $op in put | get) clients+=(go) ;; esac
+      # Who goes first alternates by round: neither client always meets the warmer etcd.
+      if [ $((round % 2)) -eq 0 ]; then
+        mapfile -t clients < <(printf '%s\n' "${clients[@]}" | tac)
+      fi
+      for client in "${clients[@]}"; do
+        if [ "$client" = go ]; then run_go "$op" "$level" "$round"; else run_jetcd "$client" "$op" "$level" "$round"; fi
+      done
+    done
+  done
+done
+bench_minutes=$(( ($(date +%s) - started + 59) / 60 ))
+
+# --- demo wall time -------------------------------------------------------------------------------
+# scripts/poc only uses an archive newer than the jar.
+[ target/poc.jsa -nt target/poc.jar ] || bash scripts/cds-archive.sh target/poc.jar target/poc.jsa >&2
+demo_ways=("java -jar target/poc.jar" "scripts/poc" "scripts/demo-etcdctl.sh")
+[ -n "$BEFORE" ] && demo_ways+=("java -Dpoc.plainJetcd=true -Dio.netty.transport.noNative=true -jar target/poc.jar")
+for run in $(seq "$DEMO_RUNS"); do
+  for i in "${!demo_ways[@]}"; do
+    way=${demo_ways[$i]}
+    if [ "$way" = scripts/demo-etcdctl.sh ]; then args=("$LOCAL_ETCD_URL"); else args=(--endpoints "$LOCAL_ETCD_URL"); fi
+    t0=$(millis)
+    # shellcheck disable=SC2086 # the way is a command line
+    $way "${args[@]}" > "$work/demo.out"
+    echo "demo $i $(( $(millis) - t0 ))" >> "$work/results"
+  done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- tables ---------------------------------------------------------------------------------------
+values() {  # CLIENT OP LEVEL COLUMN -> median of that column over the rounds
+  awk -v c="$1" -v o="$2" -v l="$3" -v k="$4" '$1 == c && $2 == o && $3 == l {print $k}' "$work/results" | median
+}
+go_base=$(awk '$1 == "go-base" {print $2}' "$work/results" | median)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
+go_cpu_us() {  # CPU seconds of a whole run -> µs per timed request
+  awk -v t="$1" -v b="$go_base" -v n="$TOTAL" 'BEGIN {if (t == "-") print "-"; else printf "%.0f", (t - b) * 1e6 / n}'
+}
+round0() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.0f", v}'; }
+round1() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.1f", v}'; }
+
+echo "## jetcd vs etcd's Go client"
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), Linux $(uname -r);"
+echo "$(etcd --version | head -n 1), one member, data in $(dirname "$LOCAL_ETCD_DIR"); $(java -version 2>&1 | head -n 1);"
+echo "$(go version 2>/dev/null || echo 'go ?'); load average before $load_before, after $load_after."
+echo "Medians of $ROUNDS rounds of $TOTAL timed requests, $(du -h target/poc.jar | cut -f1) jar; ${bench_minutes} min."
+echo
+header="| op | in flight | jetcd ops/s | Go ops/s | jetcd/Go | jetcd p99 ms | Go p99 ms | jetcd CPU µs/op | Go CPU µs/op | jetcd warm-up |"
+[ -n "$BEFORE" ] && header="$header plain jetcd ops/s | plain jetcd CPU µs/op |"
+echo "$header"
+echo "$header" | sed 's/[^|]/-/g; s/--*/---/g'
+for op in $JETCD_OPS; do
+  for level in $LEVELS; do
+    j_ops=$(values jetcd "$op" "$level" 4); g_ops=$(values go "$op" "$level" 4)
+    line="| $op | $level | $(round0 "$j_ops") | $(round0 "$g_ops") | $(ratio "$j_ops" "$g_ops") | $(values jetcd "$op" "$level" 5) | $(values go "$op" "$level" 5) | $(round1 "$(values jetcd "$op" "$level" 6)") | $(go_cpu_us "$(values go "$op" "$level" 6)") | $(round0 "$(values jetcd "$op" "$level" 7)") |"
+    [ -n "$BEFORE" ] && line="$line $(round0 "$(values jetcd-plain "$op" "$level" 4)") | $(round1 "$(values jetcd-plain "$op" "$level" 6)") |"
+    echo "$line"
+  done
+done
+echo
+echo "## Demo wall time (the default run: crud, watch, txn), median of $DEMO_RUNS"
+echo
+echo "| how | wall time ms |"
+echo "|---|---|"
+for i in "${!demo_ways[@]}"; do
+  echo "| \`${demo_ways[$i]}\` | $(awk -v i="$i" '$1 == "demo" && $2 == i {print $3}' "$work/results" | median) |"
+done

@@ -1,0 +1,173 @@
+package dev.etcdpoc.bench;
+
+import dev.etcdpoc.ClientFactory;
+import dev.etcdpoc.ConnectionOptions;
+import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.EtcdTarget;
+import dev.etcdpoc.Endpoints;
+import dev.etcdpoc.Failures;
+import dev.etcdpoc.Main;
+import io.etcd.jetcd.Client;
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code poc bench}: what etcd requests cost from Java, measured with the demo's own client set-up. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Measures etcd requests through jetcd with the demo's client set-up: throughput, latency "
+        + "percentiles and this JVM's CPU time per request. Writes only under bench/ and deletes it afterwards.",
+        "See BENCHMARKS.md for figures next to etcd's Go client."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:etcd could not be reached, bench/ was not empty, or a request failed",
+        "2:usage error: unknown option or op, or a bad value"})
+public final class BenchCommand implements Callable<Integer> {
+    private static final int MAX_CLIENTS = 10000;
+
+    @ParentCommand
+    private Main main;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Option(names = "--op", paramLabel = "OP", defaultValue = "put", converter = OpConverter.class,
+        description = "put, get, txn (compare + put) or watch (put-to-event latency through one watcher). Default: ${DEFAULT-VALUE}.")
+    private BenchOp op;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "16",
+        description = "Requests in flight: N chains, each sending its next request when the previous is answered. Default: ${DEFAULT-VALUE}.")
+    private int clients;
+
+    @Option(names = "--total", paramLabel = "N", defaultValue = "20000",
+        description = "Timed requests. Default: ${DEFAULT-VALUE}.")
+    private int total;
+
+    @Option(names = "--warmup", paramLabel = "N|auto", defaultValue = "auto", converter = WarmupConverter.class,
+        description = "Untimed requests first, same op and in-flight count, so the clock starts once the JIT has compiled "
+            + "the hot path. auto (the default): rounds of about a second until the JIT spends under 5%% of a round "
+            + "compiling, twice in a row (at most 60 s).")
+    private int warmup;
+
+    @Option(names = "--key-space", paramLabel = "N", defaultValue = "100000",
+        description = "Distinct keys: request i uses bench/<i mod N>. Default: ${DEFAULT-VALUE}.")
+    private int keySpace;
+
+    @Option(names = "--val-size", paramLabel = "BYTES", defaultValue = "256",
+        description = "Bytes per value. Default: ${DEFAULT-VALUE}.")
+    private int valSize;
+
+    @Option(names = "--serializable", description = "With --op get: serializable reads (served by the member, no quorum round).")
+    private boolean serializable;
+
+    @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        BenchSettings settings = settings();
+        PrintStream out = main.out();
+        PrintStream err = main.err();
+        Optional<Endpoints> given;
+        try {
+            given = connection.givenEndpoints(main.env());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ClientFactory clients;
+        try {
+            clients = connection.clientFactory(main.env(), given);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
+        Progress progress = new Progress(err, err == System.err && System.console() != null);
+        BenchResult result;
+        try (EtcdTarget target = EtcdTarget.open(given, 0, err)) {
+            try (Client client = clients.checkedAgainst(target.endpoints(), err).create(target.endpoints())) {
+                result = new Benchmark(client, settings, clients.timeout(), progress, err).run(target.local().isEmpty());
+            } catch (DemoFailure e) {
+                throw target.failure(e, clients.timeout());
+            }
+        }
+        if (json) {
+            out.println(BenchJson.of(result));
+        } else {
+            result.print(out);
+        }
+        out.flush();
+        if (result.errors() > 0) {
+            err.println("poc: bench " + op + ": " + result.errors() + " of " + total + " timed requests failed; the first: "
+                + Failures.describe(result.timed().firstError()));
+            return 1;
+        }
+        return 0;
+    }
+
+    private BenchSettings settings() {
+        requireAtLeast("--clients", clients, 1);
+        if (clients > MAX_CLIENTS) {
+            throw usage("--clients must be at most " + MAX_CLIENTS + ", was " + clients);
+        }
+        requireAtLeast("--total", total, 1);
+        requireAtLeast("--key-space", keySpace, 1);
+        requireAtLeast("--val-size", valSize, op == BenchOp.WATCH ? WatchWorkload.MIN_VALUE_SIZE : 0);
+        if (serializable && op != BenchOp.GET) {
+            throw usage("--serializable applies to --op get only, not --op " + op);
+        }
+        return new BenchSettings(op, clients, total, warmup, keySpace, valSize, serializable);
+    }
+
+    private void requireAtLeast(String option, int value, int min) {
+        if (value < min) {
+            throw usage(option + " must be at least " + min + (option.equals("--val-size") && min > 0 ? " for --op " + op : "")
+                + ", was " + value);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** A count, or "auto" ({@link BenchSettings#AUTO_WARMUP}). */
+    static final class WarmupConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return BenchSettings.AUTO_WARMUP;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // one message for both cases, below
+            }
+            throw new TypeConversionException("'" + value + "' is not a request count; write a number of 0 or more, or auto");
+        }
+    }
+
+    static final class OpConverter implements ITypeConverter<BenchOp> {
+        @Override
+        public BenchOp convert(String value) {
+            try {
+                return BenchOp.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.etcdpoc.bench;
+
+import dev.etcdpoc.Await;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The benchmark's keys and values, the same as the Go anchor's (gobench): request {@code i}
+ * writes key {@code bench/%08d} of {@code i mod key-space}, and every value is {@code val-size}
+ * bytes of 'v'. Every key is under {@code bench/}, so one prefix delete removes all it wrote.
+ */
+final class BenchKeys {
+    static final String PREFIX = "bench/";
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+    private static final int DIGITS = 8;
+
+    private final int keySpace;
+    private final ByteSequence value;
+
+    BenchKeys(int keySpace, int valSize) {
+        this.keySpace = keySpace;
+        byte[] v = new byte[valSize];
+        Arrays.fill(v, (byte) 'v');
+        this.value = ByteSequence.from(v);
+    }
+
+    /** The key of request {@code index}: bench/ and the index modulo the key space, zero-padded to 8 digits. */
+    ByteSequence key(long index) {
+        long n = index % keySpace;
+        int digits = Math.max(DIGITS, Long.toString(n).length());
+        byte[] key = Arrays.copyOf(PREFIX_BYTES, PREFIX_BYTES.length + digits);
+        for (int i = key.length - 1; i >= PREFIX_BYTES.length; i--, n /= 10) {
+            key[i] = (byte) ('0' + n % 10);
+        }
+        return ByteSequence.from(key);
+    }
+
+    /** The value every put writes. */
+    ByteSequence value() {
+        return value;
+    }
+
+    static ByteSequence prefix() {
+        return ByteSequence.from(PREFIX_BYTES);
+    }
+
+    /** How many keys are under bench/ now. */
+    static long count(Client client, Duration timeout) {
+        return countOnly(client, timeout).getCount();
+    }
+
+    /** etcd's revision now: a watch from the next one sees every later write. */
+    static long currentRevision(Client client, Duration timeout) {
+        return countOnly(client, timeout).getHeader().getRevision();
+    }
+
+    /** Deletes every key under bench/. */
+    static void deleteAll(Client client, Duration timeout) {
+        Await.result(client.getKVClient().delete(prefix(), DeleteOption.builder().isPrefix(true).build()), timeout,
+            "DELETE " + PREFIX);
+    }
+
+    private static io.etcd.jetcd.kv.GetResponse countOnly(Client client, Duration timeout) {
+        GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+        return Await.result(client.getKVClient().get(prefix(), countOnly), timeout, "GET " + PREFIX + " (count)");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.etcdpoc.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** What the timed part of a run measured, and how it is printed for people. */
+/** @param warmup how many untimed requests went first */
+record BenchResult(BenchSettings settings, long warmup, LoadGenerator.Phase timed) {
+
+    double opsPerSecond() {
+        return timed.requests() / (timed.elapsedNanos() / 1e9);
+    }
+
+    /** Latency at {@code percentile} (0..100) in milliseconds, over the requests that succeeded. */
+    double latencyMs(double percentile) {
+        Histogram h = timed.latencies();
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    double maxLatencyMs() {
+        return timed.latencies().getMaxValue() / 1e6;
+    }
+
+    /** The JVM's CPU time over the timed part, divided by its requests: what each request cost this client. */
+    double cpuMicrosPerOp() {
+        return timed.cpuNanos() / 1e3 / timed.requests();
+    }
+
+    long errors() {
+        return timed.errors();
+    }
+
+    void print(PrintStream out) {
+        BenchSettings s = settings;
+        out.println(String.format(Locale.ROOT, "bench %s: %d requests, %d in flight, %d-byte values, %d keys%s, after %d untimed warm-up requests%s",
+            s.op(), s.total(), s.clients(), s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
+            s.autoWarmup() ? " (until the JIT settled)" : ""));
+        out.println(String.format(Locale.ROOT, "throughput    %.0f ops/s (%.2f s)", opsPerSecond(), timed.elapsedNanos() / 1e9));
+        out.println(String.format(Locale.ROOT, "latency ms    p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
+            latencyMs(50), latencyMs(90), latencyMs(99), latencyMs(99.9), maxLatencyMs()));
+        out.println(String.format(Locale.ROOT, "client CPU    %.1f us per request (this JVM's process CPU time; JIT compiling for %d ms of it)",
+            cpuMicrosPerOp(), timed.jitMillis()));
+        out.println("errors        " + errors());
+    }
+}

@@ -1,0 +1,184 @@
+package dev.etcdpoc.bench;
+
+import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.Durations;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Keeps N requests in flight: N chains, each sending its next request when etcd has answered the
+ * previous one — no thread per request and no thread blocked on a future, the way the Go anchor's
+ * N goroutines each wait for their reply. Latencies go into one histogram per chain (a chain's
+ * requests never overlap, so it needs no lock) and are merged at the end.
+ */
+final class LoadGenerator {
+    private static final long TICK_MS = 250;
+
+    private final Workload workload;
+    private final int chains;
+    /** No answer at all for this long means etcd (or the watch) is stuck, not slow: every unary call has a deadline of {@code timeout}. */
+    private final Duration stallLimit;
+    private volatile boolean stopped;
+    private volatile CountDownLatch running = new CountDownLatch(0);
+
+    LoadGenerator(Workload workload, int chains, Duration timeout) {
+        this.workload = workload;
+        this.chains = chains;
+        this.stallLimit = timeout.multipliedBy(2);
+    }
+
+    /** What one phase measured. Latencies in nanoseconds. */
+    record Phase(long requests, Histogram latencies, long errors, Throwable firstError, long elapsedNanos, long cpuNanos,
+                 long jitMillis) {
+    }
+
+    /** Sends requests {@code first .. first+count-1} with {@link #chains} in flight and returns once all are answered. */
+    Phase run(String name, long first, long count, Progress progress) {
+        AtomicLong next = new AtomicLong(first);
+        long end = first + count;
+        LongAdder answered = new LongAdder();
+        LongAdder errors = new LongAdder();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(chains);
+        running = done;
+        Chain[] all = new Chain[chains];
+
+        long cpuStart = ProcessCpu.nanos();
+        long jitStart = ProcessCpu.jitMillis();
+        long start = System.nanoTime();
+        for (int i = 0; i < chains; i++) {
+            all[i] = new Chain(next, end, answered, errors, firstError, done);
+            all[i].sendNext();
+        }
+        awaitChains(name, done, answered, count, start, progress);
+        long elapsed = System.nanoTime() - start;
+        long cpu = ProcessCpu.nanos() - cpuStart;
+        long jit = ProcessCpu.jitMillis() - jitStart;
+
+        Histogram latencies = new Histogram(3);
+        for (Chain chain : all) {
+            latencies.add(chain.latencies);
+        }
+        return new Phase(count, latencies, errors.sum(), firstError.get(), elapsed, cpu, jit);
+    }
+
+    /** Sends no new requests; those in flight still complete. */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** After {@link #stop()}: waits (bounded) until no request is in flight. */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void awaitChains(String name, CountDownLatch done, LongAdder answered, long count, long start, Progress progress) {
+        long lastAnswered = -1;
+        long lastChange = System.nanoTime();
+        try {
+            while (!done.await(TICK_MS, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                long sum = answered.sum();
+                if (sum != lastAnswered) {
+                    lastAnswered = sum;
+                    lastChange = now;
+                } else if (now - lastChange > stallLimit.toNanos()) {
+                    stop();
+                    throw new DemoFailure(name + ": no request answered for " + Durations.format(stallLimit) + " ("
+                        + (count - sum) + " of " + count + " unanswered)");
+                }
+                progress.show(name, sum, count, now - start);
+            }
+        } catch (InterruptedException e) {
+            stop();
+            Thread.currentThread().interrupt();
+            throw new DemoFailure(name + ": interrupted", e);
+        } finally {
+            progress.clear();
+        }
+    }
+
+    /** One request in flight at a time: the next is sent from the completion of the previous. */
+    private final class Chain {
+        final Histogram latencies = new Histogram(3);
+        final AtomicLong next;
+        final long end;
+        final LongAdder answered;
+        final LongAdder errors;
+        final AtomicReference<Throwable> firstError;
+        final CountDownLatch done;
+
+        Chain(AtomicLong next, long end, LongAdder answered, LongAdder errors, AtomicReference<Throwable> firstError,
+              CountDownLatch done) {
+            this.next = next;
+            this.end = end;
+            this.answered = answered;
+            this.errors = errors;
+            this.firstError = firstError;
+            this.done = done;
+        }
+
+        /**
+         * Loops rather than recursing when a request completes at once (e.g. fails before it is
+         * sent), so a dead etcd cannot overflow the stack.
+         */
+        void sendNext() {
+            while (!stopped) {
+                long index = next.getAndIncrement();
+                if (index >= end) {
+                    break;
+                }
+                long sent = System.nanoTime();
+                CompletableFuture<?> answer;
+                try {
+                    answer = workload.send(index);
+                } catch (RuntimeException e) {
+                    answer = CompletableFuture.failedFuture(e);
+                }
+                if (!answer.isDone()) {
+                    answer.whenComplete((response, failure) -> {
+                        record(sent, failure);
+                        sendNext();
+                    });
+                    return;
+                }
+                record(sent, failureOf(answer));
+            }
+            done.countDown();
+        }
+
+        private void record(long sent, Throwable failure) {
+            if (failure == null) {
+                latencies.recordValue(System.nanoTime() - sent);
+            } else {
+                errors.increment();
+                firstError.compareAndSet(null, failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure);
+            }
+            answered.increment();
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> done) {
+        try {
+            done.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException | RuntimeException e) {
+            return e;
+        }
+    }
+}

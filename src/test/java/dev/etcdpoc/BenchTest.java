@@ -1,0 +1,170 @@
+package dev.etcdpoc;
+
+import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdpoc.support.Etcd;
+import dev.etcdpoc.support.EtcdExtension;
+import dev.etcdpoc.support.EtcdFixture;
+import dev.etcdpoc.support.PocRun;
+import dev.etcdpoc.support.Silent;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code poc bench} against a real etcd, with small totals: every op reports what it measured,
+ * without errors, and leaves nothing under bench/. Speed is never asserted: this machine is shared.
+ */
+@ExtendWith(EtcdExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BenchTest {
+    private static final Duration QUICK = Duration.ofSeconds(15);
+    private static final String[] SMALL = {"--total", "200", "--warmup", "50", "--clients", "4", "--key-space", "100"};
+
+    static Stream<Arguments> ops() {
+        return Stream.of(
+            Arguments.of("put", new String[0]),
+            Arguments.of("get", new String[0]),
+            Arguments.of("get", new String[] {"--serializable"}),
+            Arguments.of("txn", new String[0]),
+            Arguments.of("watch", new String[0]));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("ops")
+    void jsonReportsEveryFieldAndLeavesNothingBehind(String op, String[] extra, EtcdFixture etcd) {
+        PocRun run = bench(etcd, Stream.concat(Stream.of("--op", op, "--json"), Stream.of(extra)).toArray(String[]::new));
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.err()).as("stderr").isEmpty();
+        assertThat(run.outLines()).as("exactly one JSON object on stdout").hasSize(1);
+        Map<String, String> json = flatJson(run.out().trim());
+        assertThat(json).containsKeys("op", "clients", "total", "warmup", "key_space", "val_size", "ops_per_sec",
+            "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cpu_us_per_op", "errors");
+        assertThat(json.get("op")).isEqualTo("\"" + op + "\"");
+        assertThat(json.get("serializable")).isEqualTo(String.valueOf(extra.length > 0));
+        assertThat(json.get("total")).isEqualTo("200");
+        assertThat(json.get("clients")).isEqualTo("4");
+        assertThat(json.get("errors")).isEqualTo("0");
+        assertThat(Double.parseDouble(json.get("ops_per_sec"))).as("ops_per_sec").isPositive();
+        assertThat(Double.parseDouble(json.get("p50_ms"))).as("p50 <= p99 <= max")
+            .isPositive()
+            .isLessThanOrEqualTo(Double.parseDouble(json.get("p99_ms")));
+        assertThat(Double.parseDouble(json.get("p99_ms"))).isLessThanOrEqualTo(Double.parseDouble(json.get("max_ms")));
+        assertThat(Double.parseDouble(json.get("cpu_us_per_op"))).as("cpu_us_per_op").isPositive();
+        assertThat(keysUnderBench(etcd)).as("keys left under bench/").isZero();
+    }
+
+    @Test
+    void summaryForPeople(EtcdFixture etcd) {
+        PocRun run = bench(etcd, "--op", "put");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.outLines()).hasSize(5);
+        assertThat(run.outLines().get(0)).isEqualTo(
+            "bench put: 200 requests, 4 in flight, 256-byte values, 100 keys, after 50 untimed warm-up requests");
+        assertThat(run.out()).contains("ops/s", "p50", "p99.9", "max", "us per request").contains("errors        0");
+        assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
+    void refusesToRunOverKeysItDidNotWrite(EtcdFixture etcd) {
+        try (Etcd check = new Etcd(etcd.endpoints())) {
+            check.await(check.client().getKVClient().put(bytes("bench/someone-elses"), bytes("keep me")));
+            try {
+                PocRun run = bench(etcd, "--op", "put");
+
+                assertOneLineFailure(run, 1, QUICK, "bench/ already holds 1 key", "etcdctl del bench/ --prefix");
+                assertThat(run.out()).isEmpty();
+                assertThat(check.count("bench/")).as("the key that was there is still there").isEqualTo(1);
+            } finally {
+                check.await(check.client().getKVClient().delete(bytes("bench/someone-elses")));
+            }
+        }
+    }
+
+    @Test
+    void unreachableEtcdIsOneLine() {
+        String url = "http://127.0.0.1:" + Silent.closedPort();
+        PocRun run = PocRun.of("bench", "--endpoints", url, "--total", "10");
+
+        assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+            Arguments.of(new String[] {"--op", "delete"}, "unknown op 'delete'; valid ops: put, get, txn, watch"),
+            Arguments.of(new String[] {"--clients", "0"}, "--clients must be at least 1, was 0"),
+            Arguments.of(new String[] {"--clients", "many"}, "'many' is not an int"),
+            Arguments.of(new String[] {"--clients", "20000"}, "--clients must be at most 10000"),
+            Arguments.of(new String[] {"--total", "0"}, "--total must be at least 1"),
+            Arguments.of(new String[] {"--total", "1e9"}, "'1e9' is not an int"),
+            Arguments.of(new String[] {"--warmup", "-1"}, "'-1' is not a request count; write a number of 0 or more, or auto"),
+            Arguments.of(new String[] {"--key-space", "0"}, "--key-space must be at least 1"),
+            Arguments.of(new String[] {"--val-size", "-5"}, "--val-size must be at least 0"),
+            Arguments.of(new String[] {"--op", "watch", "--val-size", "4"}, "--val-size must be at least 8 for --op watch"),
+            Arguments.of(new String[] {"--op", "put", "--serializable"}, "--serializable applies to --op get only"),
+            Arguments.of(new String[] {"--timeout", "soon"}, "'soon' is not a duration"),
+            Arguments.of(new String[] {"--bogus"}, "Unknown option: '--bogus'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("usageErrors")
+    void usageErrorIsOneLineAndExit2(String[] args, String expected) {
+        String[] withCommand = Stream.concat(Stream.of("bench", "--endpoints", "http://127.0.0.1:" + Silent.closedPort()),
+            Stream.of(args)).toArray(String[]::new);
+        PocRun run = PocRun.of(withCommand);
+
+        assertOneLineFailure(run, 2, QUICK, expected);
+        assertThat(run.out()).as("nothing on stdout").isEmpty();
+    }
+
+    @Test
+    void helpNamesEveryOption() {
+        PocRun run = PocRun.of("bench", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--op", "--clients", "--total", "--warmup", "--key-space", "--val-size",
+            "--serializable", "--json", "--endpoints", "--timeout");
+    }
+
+    private static PocRun bench(EtcdFixture etcd, String... args) {
+        String[] all = Stream.of(new String[] {"bench", "--endpoints", etcd.endpoints().toString()}, SMALL, args)
+            .flatMap(Stream::of).toArray(String[]::new);
+        return PocRun.of(all);
+    }
+
+    private static long keysUnderBench(EtcdFixture etcd) {
+        try (Etcd check = new Etcd(etcd.endpoints())) {
+            return check.count("bench/");
+        }
+    }
+
+    /** A flat JSON object (strings, numbers, booleans) as name -> raw value; fails on anything else. */
+    private static Map<String, String> flatJson(String text) {
+        assertThat(text).as("a JSON object").startsWith("{").endsWith("}");
+        Matcher field = Pattern.compile("\"([a-z0-9_]+)\":(\"[^\"]*\"|-?[0-9.]+|true|false)(,|$)")
+            .matcher(text.substring(1, text.length() - 1));
+        Map<String, String> fields = new LinkedHashMap<>();
+        int end = 0;
+        while (field.find()) {
+            assertThat(field.start()).as("no junk before field %s in %s", field.group(1), text).isEqualTo(end);
+            fields.put(field.group(1), field.group(2));
+            end = field.end();
+        }
+        assertThat(end).as("the whole object parsed: %s", text).isEqualTo(text.length() - 2);
+        return fields;
+    }
+}
