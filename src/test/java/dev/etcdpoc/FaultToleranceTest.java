@@ -189,7 +189,8 @@ class FaultToleranceTest {
 
     @Test
     void aKeptAliveLeaseSurvivesALeaderChangeAndAnAbandonedOneExpires() throws Exception {
-        long ttl = 2;
+        // Long enough that the kept lease outlives an election on a loaded machine (keep-alives resume after it).
+        long ttl = 4;
         long kept = client.getLeaseClient().grant(ttl).get(10, TimeUnit.SECONDS).getID();
         AtomicLong lastKeepAlive = new AtomicLong();
         try (CloseableClient keeper = client.getLeaseClient().keepAlive(kept, observer(lastKeepAlive))) {
