@@ -65,15 +65,15 @@ public final class EtcdTarget implements AutoCloseable {
 
     /** What to do, when the cause alone does not say it. */
     private String hint(DemoFailure failure, Duration timeout) {
-        if (Failures.isConnectionDropped(failure)) {
-            // A TLS etcd drops a plain connection without a word: ask it for a TLS handshake to tell why.
-            if (!endpoints.tls() && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
-                return ": plain http to a TLS etcd: use https:// and --cacert";
-            }
-            // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
-            if (endpoints.tls()) {
-                return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
-            }
+        // A TLS etcd drops a plain connection without a word (gRPC reports a closed connection or just
+        // UNAVAILABLE): ask it for a TLS handshake to tell why. Not after a silent port: it would wait again.
+        if (!endpoints.tls() && (Failures.isConnectionDropped(failure) || Failures.isUnreachable(failure))
+            && !Failures.isNoAnswer(failure) && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
+            return ": plain http to a TLS etcd: use https:// and --cacert";
+        }
+        // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
+        if (endpoints.tls() && Failures.isConnectionDropped(failure)) {
+            return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
         }
         if (endpoints.uris().size() > 1 && Failures.isNoAnswer(failure)) {
             // Members that accept a connection but never answer a write: the usual cause is a lost majority.

@@ -85,10 +85,14 @@ public final class Failures {
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     }
 
-    /** True when the request got no answer before its deadline (as opposed to a refusal or a closed connection). */
+    /**
+     * True when the request got no answer in time (as opposed to a refusal or a closed connection):
+     * our deadline passed, or etcd itself gave up waiting for the write to be committed.
+     */
     public static boolean isNoAnswer(Throwable failure) {
         return find(failure, TimeoutException.class).isPresent()
-            || Status.fromThrowable(failure).getCode() == Status.Code.DEADLINE_EXCEEDED;
+            || Status.fromThrowable(failure).getCode() == Status.Code.DEADLINE_EXCEEDED
+            || says(failure, "etcdserver: request timed out");
     }
 
     /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */

@@ -9,7 +9,6 @@ import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.SecureEtcdExtension;
 import dev.etcdpoc.support.SecureEtcds;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.AuthRoleListResponse;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * etcd lets it work there and refuses it elsewhere, and the user, role and keys are gone afterwards,
  * also when a step fails.
  */
-@ExtendWith({SecureEtcdExtension.class, EtcdExtension.class})
+@ExtendWith(EtcdExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AuthSectionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -9,7 +9,6 @@ import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.SecureEtcdExtension;
 import dev.etcdpoc.support.SecureEtcds;
 import dev.etcdpoc.support.Silent;
 import java.time.Duration;
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1 connection, auth or runtime), no stack trace, and no hang. The bounds are generous (the
  * machine is small and shared); the demo's own deadline is 5 s, or 2 s where a row says so.
  */
-@ExtendWith({EtcdExtension.class, SecureEtcdExtension.class})
+@ExtendWith(EtcdExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EveryBadInputTest {
     private static final Duration QUICK = Duration.ofSeconds(15);

@@ -3,9 +3,9 @@ package dev.etcdpoc;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.SecureEtcdExtension;
 import dev.etcdpoc.support.SecureEtcds;
 import dev.etcdpoc.support.TestPki;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * credentials), TLS (--cacert) and mutual TLS (--cert/--key); each option also from its
  * environment variable. What goes wrong is walked in {@link EveryBadInputTest}.
  */
-@ExtendWith(SecureEtcdExtension.class)
+@ExtendWith(EtcdExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SecureConnectionTest {
     private static final Duration QUICK = Duration.ofSeconds(15);

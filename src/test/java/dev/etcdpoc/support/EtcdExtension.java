@@ -5,19 +5,24 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands tests an {@link EtcdFixture}: one single-member etcd for the whole run, started on first
- * use and stopped when the run ends (JUnit closes what the root store holds).
+ * Hands tests an {@link EtcdFixture} (one single-member etcd) or {@link SecureEtcds} (auth, TLS and
+ * mutual-TLS etcds): one of each for the whole run, started on first use and stopped when the run
+ * ends (JUnit closes what the root store holds).
  */
 public final class EtcdExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == EtcdFixture.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == EtcdFixture.class || type == SecureEtcds.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-            .getOrComputeIfAbsent(SharedEtcd.class, key -> new SharedEtcd(EtcdBackends.start()), SharedEtcd.class)
+        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
+        if (parameter.getParameter().getType() == SecureEtcds.class) {
+            return store.getOrComputeIfAbsent(SecureEtcds.class, key -> new SecureEtcds(), SecureEtcds.class);
+        }
+        return store.getOrComputeIfAbsent(SharedEtcd.class, key -> new SharedEtcd(EtcdBackends.start()), SharedEtcd.class)
             .fixture;
     }
 
