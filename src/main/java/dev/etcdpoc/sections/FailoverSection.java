@@ -4,6 +4,7 @@ import static dev.etcdpoc.Bytes.bytes;
 import static dev.etcdpoc.Bytes.text;
 
 import dev.etcdpoc.Await;
+import dev.etcdpoc.ClientFactory;
 import dev.etcdpoc.DemoFailure;
 import dev.etcdpoc.LocalEtcd;
 import dev.etcdpoc.Poll;
@@ -87,7 +88,7 @@ public final class FailoverSection implements Section {
             int readable = readable(kv, acks);
             out.println("Linearizable read: " + readable + " of " + acks.size() + " acknowledged writes present, values intact");
 
-            long refusedMs = loseQuorum(out, cluster, kv);
+            long refusedMs = loseQuorum(out, cluster, kv, ctx.clients().withTimeout(REQUEST_DEADLINE));
             int readableAfter = readable(kv, acks);
             out.println("Linearizable read after the restarts: " + readableAfter + " of " + acks.size()
                 + " acknowledged writes present");
@@ -141,17 +142,20 @@ public final class FailoverSection implements Section {
     }
 
     /** Kills two of three members, shows a write refused, restarts them and shows writes resume; returns ms to refusal. */
-    private static long loseQuorum(PrintStream out, LocalEtcd cluster, KV kv) {
+    private static long loseQuorum(PrintStream out, LocalEtcd cluster, KV kv, ClientFactory clients) {
         int leader = cluster.awaitLeader(PHASE);
         int follower = (leader + 1) % cluster.size();
+        int survivor = (leader + 2) % cluster.size();
         cluster.kill(leader);
         cluster.kill(follower);
         out.println("Killed " + cluster.name(leader) + " and " + cluster.name(follower) + ": 1 of 3 members left, no quorum");
 
+        // Asked through a fresh connection to the survivor alone, so the refusal is etcd's (no quorum to
+        // commit), not the shared client failing fast while it waits to reconnect to a member.
         long start = System.nanoTime();
         DemoFailure refused = null;
-        try {
-            Await.result(kv.put(bytes(PROBE), bytes("without quorum")), REQUEST_DEADLINE, "PUT " + PROBE);
+        try (Client alone = clients.create(cluster.endpoint(survivor))) {
+            Await.result(alone.getKVClient().put(bytes(PROBE), bytes("without quorum")), REQUEST_DEADLINE, "PUT " + PROBE);
         } catch (DemoFailure e) {
             refused = e;
         }
