@@ -1,33 +1,34 @@
 package dev.etcdpoc;
 
 import dev.etcdpoc.bench.BenchCommand;
+import dev.etcdpoc.connect.Connection;
+import dev.etcdpoc.connect.ConnectionOptions;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.sections.Section;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
-import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The command line: parses options, picks an etcd, runs the sections, turns failures into one line and an exit code. */
 @Command(name = "poc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-    usageHelpAutoWidth = true, subcommands = BenchCommand.class,
+    usageHelpAutoWidth = true,
     description = {"Shows how etcd behaves when used from Java through jetcd.",
         "With no SECTION it runs the .NET PoC's three: crud, watch, txn."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -75,7 +76,7 @@ public final class Main implements Callable<Integer> {
     /** Runs the command as {@link #main} would, printing to the given streams; returns the exit code. */
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Main main = new Main(env, out, err);
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = new CommandLine(main).addSubcommand(new BenchCommand(env, out, err));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, args2) -> {
@@ -103,11 +104,9 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
         List<Section> chosen = chosenSections();
-        Optional<Endpoints> given;
-        ClientFactory clients;
+        ConnectionOptions.Connector connector;
         try {
-            given = connection.givenEndpoints(env);
-            clients = connection.clientFactory(env, given);
+            connector = connection.connector(env);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -115,17 +114,14 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
         }
         if (chosen.stream().allMatch(Section::startsOwnCluster)) {
-            run(chosen, new SectionContext(null, out, clients, null));
+            run(chosen, new SectionContext(null, out, connector.clients(), null));
             return 0;
         }
-        try (EtcdTarget target = EtcdTarget.open(given, localCluster == null ? 0 : localCluster, err)) {
+        try (Connection etcd = connector.open(localCluster == null ? 0 : localCluster, err)) {
             try {
-                ClientFactory checked = clients.checkedAgainst(target.endpoints(), err);
-                try (Client client = checked.create(target.endpoints())) {
-                    run(chosen, new SectionContext(client, out, checked, target.endpoints()));
-                }
+                run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints()));
             } catch (DemoFailure e) {
-                throw target.failure(e, clients.timeout());
+                throw etcd.explain(e);
             }
         }
         return 0;
@@ -155,19 +151,6 @@ public final class Main implements Callable<Integer> {
                 "unknown section '" + name + "'; valid sections: " + String.join(", ", Sections.names()) + ", all")));
         }
         return chosen;
-    }
-
-    /** For subcommands: the environment and streams this run was given. */
-    public Map<String, String> env() {
-        return env;
-    }
-
-    public PrintStream out() {
-        return out;
-    }
-
-    public PrintStream err() {
-        return err;
     }
 
     /** --version: this demo's version and the jetcd it was built with. */

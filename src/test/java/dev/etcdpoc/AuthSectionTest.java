@@ -1,9 +1,10 @@
 package dev.etcdpoc;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.core.Await;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;

@@ -1,6 +1,6 @@
 package dev.etcdpoc;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 

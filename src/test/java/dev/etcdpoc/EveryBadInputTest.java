@@ -3,6 +3,7 @@ package dev.etcdpoc;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;

@@ -1,13 +1,18 @@
 package dev.etcdpoc;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.etcdpoc.sections.AckedWriter;
-import dev.etcdpoc.sections.ResumingWatch;
-import dev.etcdpoc.sections.WatchAudit;
+import dev.etcdpoc.connect.ClientFactory;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Poll;
+import dev.etcdpoc.failover.AckedWriter;
+import dev.etcdpoc.failover.ResumingWatch;
+import dev.etcdpoc.failover.WatchAudit;
+import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
 import io.etcd.jetcd.Client;

@@ -1,6 +1,6 @@
 package dev.etcdpoc;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.support.SectionRuns.number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

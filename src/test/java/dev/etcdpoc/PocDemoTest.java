@@ -2,6 +2,7 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.core.Bytes;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;

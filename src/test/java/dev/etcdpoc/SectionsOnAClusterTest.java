@@ -2,6 +2,7 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;

@@ -1,15 +1,11 @@
 package dev.etcdpoc.bench;
 
-import dev.etcdpoc.ClientFactory;
-import dev.etcdpoc.ConnectionOptions;
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.EtcdTarget;
-import dev.etcdpoc.Endpoints;
-import dev.etcdpoc.Failures;
-import dev.etcdpoc.Main;
-import io.etcd.jetcd.Client;
+import dev.etcdpoc.connect.Connection;
+import dev.etcdpoc.connect.ConnectionOptions;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import java.io.PrintStream;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -17,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -34,8 +29,9 @@ import picocli.CommandLine.TypeConversionException;
 public final class BenchCommand implements Callable<Integer> {
     private static final int MAX_CLIENTS = 10000;
 
-    @ParentCommand
-    private Main main;
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
 
     @Spec
     private CommandSpec spec;
@@ -75,31 +71,30 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     private boolean json;
 
+    /** Prints results to {@code out}, notices and progress to {@code err}; reads ETCD_* settings from {@code env}. */
+    public BenchCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
     @Override
     public Integer call() {
         BenchSettings settings = settings();
-        PrintStream out = main.out();
-        PrintStream err = main.err();
-        Optional<Endpoints> given;
+        ConnectionOptions.Connector connector;
         try {
-            given = connection.givenEndpoints(main.env());
+            connector = connection.connector(env);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        ClientFactory clients;
-        try {
-            clients = connection.clientFactory(main.env(), given);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
         BenchResult result;
-        try (EtcdTarget target = EtcdTarget.open(given, 0, err)) {
-            try (Client client = clients.checkedAgainst(target.endpoints(), err).create(target.endpoints())) {
-                result = new Benchmark(client, settings, clients.timeout(), progress, err).run(target.local().isEmpty());
+        try (Connection etcd = connector.open(0, err)) {
+            try {
+                result = new Benchmark(etcd.client(), settings, etcd.clients().timeout(), progress, err).run(!etcd.throwaway());
             } catch (DemoFailure e) {
-                throw target.failure(e, clients.timeout());
+                throw etcd.explain(e);
             }
         }
         if (json) {

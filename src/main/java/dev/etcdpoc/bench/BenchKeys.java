@@ -1,6 +1,6 @@
 package dev.etcdpoc.bench;
 
-import dev.etcdpoc.Await;
+import dev.etcdpoc.core.Await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;

@@ -1,7 +1,7 @@
 package dev.etcdpoc.bench;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Failures;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.time.Duration;

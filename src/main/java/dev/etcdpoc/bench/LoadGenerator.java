@@ -1,7 +1,7 @@
 package dev.etcdpoc.bench;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Durations;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,11 +1,11 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.Credentials;
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Failures;
+import dev.etcdpoc.connect.Credentials;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;

@@ -1,6 +1,6 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
 import io.etcd.jetcd.KV;
 

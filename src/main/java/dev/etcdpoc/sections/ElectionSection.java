@@ -1,9 +1,12 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.sections.support.Arrivals;
+import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Election;
 import io.etcd.jetcd.election.CampaignResponse;
@@ -63,8 +66,8 @@ public final class ElectionSection implements Section {
         // Each candidate's lease owns its leader key: revoking it (closing the lease) ends its
         // candidacy even if the section fails midway.
         try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
-             KeptAliveLease lease1 = KeptAliveLease.grant(ctx, "candidate-1", TTL_SECONDS);
-             KeptAliveLease lease2 = KeptAliveLease.grant(ctx, "candidate-2", TTL_SECONDS)) {
+             KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "candidate-1", TTL_SECONDS, ctx.timeout());
+             KeptAliveLease lease2 = KeptAliveLease.grant(ctx.client(), "candidate-2", TTL_SECONDS, ctx.timeout())) {
             CampaignResponse leader1 = ctx.await(election.campaign(name, lease1.id(), bytes("candidate-1")),
                 "CAMPAIGN " + ELECTION + " for candidate-1");
             ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
@@ -73,7 +76,7 @@ public final class ElectionSection implements Section {
 
             long now = ctx.await(ctx.client().getKVClient().get(name), "GET " + ELECTION).getHeader().getRevision();
             CampaignResponse leader2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx, bytes(ELECTION + "/"), now + 1)) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(ELECTION + "/"), now + 1, ctx.timeout())) {
                 CompletableFuture<CampaignResponse> waiting = election.campaign(name, lease2.id(), bytes("candidate-2"));
                 // etcd puts candidate-2's key first, then blocks its call until every older key is
                 // gone: seeing that key appear means candidate-2 is in line.

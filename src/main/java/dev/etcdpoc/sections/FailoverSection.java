@@ -1,13 +1,16 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.Await;
-import dev.etcdpoc.ClientFactory;
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.LocalEtcd;
-import dev.etcdpoc.Poll;
+import dev.etcdpoc.connect.ClientFactory;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Poll;
+import dev.etcdpoc.failover.AckedWriter;
+import dev.etcdpoc.failover.ResumingWatch;
+import dev.etcdpoc.failover.WatchAudit;
+import dev.etcdpoc.local.LocalEtcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;

@@ -1,10 +1,11 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Failures;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
@@ -53,7 +54,7 @@ public final class HistorySection implements Section {
             }
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + revisions[0] + " replays the past, in order:");
-            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), revisions[0])) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), revisions[0], ctx.timeout())) {
                 for (int i = 0; i < revisions.length; i++) {
                     printEvent(ctx, feed.nextEvent("replay of " + PREFIX));
                 }
@@ -68,7 +69,7 @@ public final class HistorySection implements Section {
             refusedAsCompacted(() -> valueAt(ctx, old), "GET at revision " + old);
             ctx.out().println("GET " + KEY + " at revision " + old + " -> refused: revision compacted (oldest kept: revision " + compacted + ")");
             Throwable refusal = refusedAsCompacted(() -> {
-                try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), old)) {
+                try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), old, ctx.timeout())) {
                     feed.nextEvent("WATCH " + PREFIX + " from revision " + old);
                 }
             }, "WATCH from revision " + old);
@@ -77,7 +78,7 @@ public final class HistorySection implements Section {
             ctx.out().println("WATCH " + PREFIX + " from revision " + old + " -> refused: revision compacted (oldest kept: revision " + oldestKept + ")");
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + compacted + " (the compaction point) works again:");
-            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), compacted)) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), compacted, ctx.timeout())) {
                 printEvent(ctx, feed.nextEvent("replay of " + PREFIX + " from the compaction"));
                 ctx.await(kv.put(bytes(KEY), bytes("v4")), "PUT " + KEY);
                 printEvent(ctx, feed.nextEvent("watch of " + PREFIX));

@@ -1,9 +1,11 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
@@ -43,14 +45,14 @@ public final class LeaseSection implements Section {
         ctx.out().println("Two service instances register under " + SERVICES + ", each key attached to a lease kept alive.");
         ctx.out().println("An instance that stops renewing vanishes from the registry by itself: no stale entries after a crash.");
         try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
-             KeptAliveLease first = KeptAliveLease.grant(ctx, "instance-1", TTL_SECONDS);
-             KeptAliveLease second = KeptAliveLease.grant(ctx, "instance-2", TTL_SECONDS)) {
+             KeptAliveLease first = KeptAliveLease.grant(ctx.client(), "instance-1", TTL_SECONDS, ctx.timeout());
+             KeptAliveLease second = KeptAliveLease.grant(ctx.client(), "instance-2", TTL_SECONDS, ctx.timeout())) {
             register(ctx, "instance-1", "127.0.0.1:8081", first);
             register(ctx, "instance-2", "127.0.0.1:8082", second);
             long listed = list(ctx);
 
             // Watch from the revision after the listing: every later change to the registry arrives, none is missed.
-            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(SERVICES), listed + 1)) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(SERVICES), listed + 1, ctx.timeout())) {
                 first.stopKeepAlive();
                 ctx.out().println("instance-1 stops renewing its lease (TTL " + first.ttlSeconds() + "s), as if it crashed");
                 // etcd expires the lease at most one TTL after its last renewal; allow a request deadline on top.

@@ -1,8 +1,10 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Lock;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -50,8 +52,8 @@ public final class LockSection implements Section {
         // Each worker's lease owns its lock key: revoking it (closing the lease) releases the lock
         // even if the section fails midway, and a crashed worker's lock frees itself after the TTL.
         try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
-             KeptAliveLease lease1 = KeptAliveLease.grant(ctx, "worker-1", TTL_SECONDS);
-             KeptAliveLease lease2 = KeptAliveLease.grant(ctx, "worker-2", TTL_SECONDS)) {
+             KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "worker-1", TTL_SECONDS, ctx.timeout());
+             KeptAliveLease lease2 = KeptAliveLease.grant(ctx.client(), "worker-2", TTL_SECONDS, ctx.timeout())) {
             LockResponse held1 = ctx.await(lock.lock(bytes(LOCK), lease1.id()), "LOCK " + LOCK + " for worker-1");
             long revision1 = createRevision(ctx, held1.getKey());
             ctx.out().println("worker-1 LOCK " + LOCK + " -> acquired (lock key created at revision " + revision1 + ")");
@@ -59,7 +61,7 @@ public final class LockSection implements Section {
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(LOCK)), "GET " + LOCK).getHeader().getRevision();
             LockResponse held2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx, bytes(LOCK + "/"), now + 1)) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(LOCK + "/"), now + 1, ctx.timeout())) {
                 CompletableFuture<LockResponse> waiting = lock.lock(bytes(LOCK), lease2.id());
                 // etcd puts worker-2's key under the lock's name first, then blocks its call until every
                 // older key is gone: seeing that key appear means worker-2 is queued.

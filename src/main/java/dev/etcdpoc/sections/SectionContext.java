@@ -1,12 +1,12 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.Await;
-import dev.etcdpoc.ClientFactory;
-import dev.etcdpoc.Credentials;
-import dev.etcdpoc.Endpoints;
+import dev.etcdpoc.connect.ClientFactory;
+import dev.etcdpoc.connect.Credentials;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.Endpoints;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;

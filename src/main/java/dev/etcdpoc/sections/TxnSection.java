@@ -1,7 +1,8 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
@@ -37,7 +38,7 @@ public final class TxnSection implements Section {
         GetOption underPrefix = GetOption.builder().isPrefix(true).build();
         long next = ctx.await(kv.get(bytes(PREFIX), underPrefix), "GET animals/").getHeader().getRevision() + 1;
         try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
-            try (WatchFeed feed = WatchFeed.prefix(ctx, bytes(PREFIX), next)) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), next, ctx.timeout())) {
                 ctx.await(kv.txn()
                     .Then(Op.put(bytes(PREFIX + "cow"), bytes("moo"), PutOption.DEFAULT),
                           Op.put(bytes(PREFIX + "chicken"), bytes("cluck"), PutOption.DEFAULT))

@@ -1,7 +1,8 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
+import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 
 /** The PoC's second section: a watch on one key sees every change to it, in order. */
@@ -29,7 +30,7 @@ public final class WatchSection implements Section {
         // Watch from the revision after "now": etcd then delivers every later change, so the
         // watch cannot miss a write that races with its own start-up.
         long next = ctx.await(kv.get(bytes(KEY)), "GET dog").getHeader().getRevision() + 1;
-        try (WatchFeed feed = WatchFeed.key(ctx, bytes(KEY), next)) {
+        try (WatchFeed feed = WatchFeed.key(ctx.client(), bytes(KEY), next, ctx.timeout())) {
             ctx.await(kv.put(bytes(KEY), bytes("sits")), "PUT dog");
             ctx.await(kv.put(bytes(KEY), bytes("runs")), "PUT dog");
             ctx.await(kv.delete(bytes(KEY)), "DELETE dog");

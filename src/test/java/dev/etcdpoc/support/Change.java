@@ -1,6 +1,6 @@
 package dev.etcdpoc.support;
 
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.text;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.watch.WatchEvent;

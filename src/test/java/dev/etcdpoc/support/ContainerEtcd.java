@@ -1,6 +1,6 @@
 package dev.etcdpoc.support;
 
-import dev.etcdpoc.Endpoints;
+import dev.etcdpoc.core.Endpoints;
 import java.time.Duration;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;

@@ -1,20 +1,20 @@
 package dev.etcdpoc.support;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.Await;
-import dev.etcdpoc.ClientFactory;
-import dev.etcdpoc.Endpoints;
+import dev.etcdpoc.connect.ClientFactory;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.Endpoints;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
-import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.regex.Pattern;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /** A jetcd client for tests to look at what the demo left in etcd. */
 public final class Etcd implements AutoCloseable {

@@ -1,7 +1,7 @@
 package dev.etcdpoc.support;
 
-import dev.etcdpoc.Endpoints;
-import dev.etcdpoc.LocalEtcd;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.local.LocalEtcd;
 import java.util.Locale;
 import org.testcontainers.DockerClientFactory;
 

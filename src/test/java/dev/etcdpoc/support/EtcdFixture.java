@@ -1,6 +1,6 @@
 package dev.etcdpoc.support;
 
-import dev.etcdpoc.Endpoints;
+import dev.etcdpoc.core.Endpoints;
 
 /** A running etcd for tests, however it was obtained. */
 public interface EtcdFixture extends AutoCloseable {

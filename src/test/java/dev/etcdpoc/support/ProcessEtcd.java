@@ -1,7 +1,7 @@
 package dev.etcdpoc.support;
 
-import dev.etcdpoc.Endpoints;
-import dev.etcdpoc.LocalEtcd;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.local.LocalEtcd;
 
 /** etcd as a local process, started by the same launcher the demo's embedded default uses. */
 final class ProcessEtcd implements EtcdFixture {

@@ -1,13 +1,13 @@
 package dev.etcdpoc.support;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.Await;
-import dev.etcdpoc.ClientFactory;
-import dev.etcdpoc.ClientTls;
-import dev.etcdpoc.Credentials;
-import dev.etcdpoc.Endpoints;
-import dev.etcdpoc.LocalEtcd;
+import dev.etcdpoc.connect.ClientFactory;
+import dev.etcdpoc.connect.ClientTls;
+import dev.etcdpoc.connect.Credentials;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.local.LocalEtcd;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.Client;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.etcdpoc.support;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;

@@ -1,5 +1,8 @@
-package dev.etcdpoc;
+package dev.etcdpoc.local;
 
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.core.Poll;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

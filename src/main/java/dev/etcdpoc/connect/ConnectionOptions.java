@@ -1,6 +1,9 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
+import dev.etcdpoc.core.Durations;
+import dev.etcdpoc.core.Endpoints;
 import java.io.Console;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -49,8 +52,41 @@ public final class ConnectionOptions {
         description = "Private key of --cert, unencrypted PKCS#8 PEM (env: ETCD_KEY).")
     private Path key;
 
+    /**
+     * What these options and their environment fall-backs describe, checked before anything is
+     * contacted: a bad endpoint, a missing file or a TLS option for http endpoints is a usage error,
+     * not a failed connection later.
+     *
+     * @throws IllegalArgumentException a usage error, phrased for the user
+     */
+    public Connector connector(Map<String, String> env) {
+        Optional<Endpoints> given = givenEndpoints(env);
+        return new Connector(given, clientFactory(env, given));
+    }
+
+    /** How to connect, once the options are known to be sound. */
+    public static final class Connector {
+        private final Optional<Endpoints> given;
+        private final ClientFactory clients;
+
+        private Connector(Optional<Endpoints> given, ClientFactory clients) {
+            this.given = given;
+            this.clients = clients;
+        }
+
+        /** The client set-up, for what connects elsewhere (a section's own cluster). */
+        public ClientFactory clients() {
+            return clients;
+        }
+
+        /** Connects to the given etcd, else localhost, else a throwaway one; or to a throwaway {@code localCluster}-member cluster. */
+        public Connection open(int localCluster, PrintStream notices) {
+            return Connection.open(given, clients, localCluster, notices);
+        }
+    }
+
     /** The endpoints the user asked for, from the option or else ETCD_ENDPOINTS. */
-    public Optional<Endpoints> givenEndpoints(Map<String, String> env) {
+    private Optional<Endpoints> givenEndpoints(Map<String, String> env) {
         if (endpoints != null) {
             return Optional.of(endpoints);
         }
@@ -65,14 +101,7 @@ public final class ConnectionOptions {
         }
     }
 
-    /**
-     * The client set-up these options describe, checked before anything is contacted: a missing
-     * file or a TLS option for http endpoints is a usage error, not a failed connection later.
-     *
-     * @param given the endpoints from {@link #givenEndpoints} (none: plain http to a local etcd)
-     * @throws IllegalArgumentException a usage error, phrased for the user
-     */
-    public ClientFactory clientFactory(Map<String, String> env, Optional<Endpoints> given) {
+    private ClientFactory clientFactory(Map<String, String> env, Optional<Endpoints> given) {
         ClientTls.PemFile caFile = file(caCert, "--cacert", env, "ETCD_CACERT");
         ClientTls.PemFile certFile = file(cert, "--cert", env, "ETCD_CERT");
         ClientTls.PemFile keyFile = file(key, "--key", env, "ETCD_KEY");

@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
 /** An etcd user and password. The password never appears in toString, messages or output. */
 public record Credentials(String user, String password) {

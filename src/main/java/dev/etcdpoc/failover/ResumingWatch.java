@@ -1,9 +1,9 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.failover;
 
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Durations;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;

@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;

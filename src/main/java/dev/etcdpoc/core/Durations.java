@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.core;
 
 import java.time.Duration;
 

@@ -1,8 +1,8 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.sections.support;
 
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Durations;
-import dev.etcdpoc.Failures;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
+import dev.etcdpoc.core.Failures;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,29 +13,29 @@ import java.util.concurrent.TimeUnit;
  * thread, each with a bounded wait. jetcd calls listeners on its own threads; printing from there
  * would interleave with the section's other lines, so the section takes arrivals here and prints them itself.
  */
-final class Arrivals<T> {
+public final class Arrivals<T> {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Class<T> type;
     private final String stream;
 
     /** {@code stream} names the source in failure messages, e.g. "watch". */
-    Arrivals(Class<T> type, String stream) {
+    public Arrivals(Class<T> type, String stream) {
         this.type = type;
         this.stream = stream;
     }
 
     /** Called by jetcd's listener for each item. */
-    void add(T item) {
+    public void add(T item) {
         queue.add(item);
     }
 
     /** Called by jetcd's listener when the stream fails; the next {@link #next} throws it. */
-    void fail(Throwable failure) {
+    public void fail(Throwable failure) {
         queue.add(failure);
     }
 
     /** The next item, waiting at most {@code within}; a stream failure or no item in time is a {@link DemoFailure}. */
-    T next(String what, Duration within) {
+    public T next(String what, Duration within) {
         Object next;
         try {
             next = queue.poll(within.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,4 +1,4 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.failover;
 
 import java.util.HashSet;
 import java.util.List;

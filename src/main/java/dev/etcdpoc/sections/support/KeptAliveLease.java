@@ -1,12 +1,15 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.sections.support;
 
-import dev.etcdpoc.DemoFailure;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 
 /**
  * A lease that jetcd keeps alive until it is told to stop: what a service instance, a lock holder
@@ -14,18 +17,18 @@ import io.grpc.stub.StreamObserver;
  * attached to it — registrations, lock keys, leader keys — so a section that fails midway still
  * leaves nothing behind.
  */
-final class KeptAliveLease implements AutoCloseable {
-    private final SectionContext ctx;
+public final class KeptAliveLease implements AutoCloseable {
     private final Lease leases;
+    private final Duration timeout;
     private final String owner;
     private final long id;
     private final long ttlSeconds;
     private CloseableClient keepAlive;
     private boolean revoked;
 
-    private KeptAliveLease(SectionContext ctx, String owner, long id, long ttlSeconds) {
-        this.ctx = ctx;
-        this.leases = ctx.client().getLeaseClient();
+    private KeptAliveLease(Lease leases, Duration timeout, String owner, long id, long ttlSeconds) {
+        this.leases = leases;
+        this.timeout = timeout;
         this.owner = owner;
         this.id = id;
         this.ttlSeconds = ttlSeconds;
@@ -45,24 +48,28 @@ final class KeptAliveLease implements AutoCloseable {
         });
     }
 
-    /** Grants a lease of {@code ttlSeconds} to {@code owner} (a name for messages) and keeps it alive. */
-    static KeptAliveLease grant(SectionContext ctx, String owner, long ttlSeconds) {
+    /**
+     * Grants a lease of {@code ttlSeconds} to {@code owner} (a name for messages) and keeps it alive;
+     * {@code timeout} bounds each request.
+     */
+    public static KeptAliveLease grant(Client client, String owner, long ttlSeconds, Duration timeout) {
+        Lease leases = client.getLeaseClient();
         // etcd may raise a TTL below its minimum (about 1.5 election timeouts), so keep the TTL it granted.
-        LeaseGrantResponse granted = ctx.await(ctx.client().getLeaseClient().grant(ttlSeconds), "GRANT lease for " + owner);
-        return new KeptAliveLease(ctx, owner, granted.getID(), granted.getTTL());
+        LeaseGrantResponse granted = Await.result(leases.grant(ttlSeconds), timeout, "GRANT lease for " + owner);
+        return new KeptAliveLease(leases, timeout, owner, granted.getID(), granted.getTTL());
     }
 
-    long id() {
+    public long id() {
         return id;
     }
 
     /** The TTL etcd granted, in seconds. */
-    long ttlSeconds() {
+    public long ttlSeconds() {
         return ttlSeconds;
     }
 
     /** Stops renewing, as a crashed owner would: etcd expires the lease one TTL after the last renewal. */
-    void stopKeepAlive() {
+    public void stopKeepAlive() {
         if (keepAlive != null) {
             keepAlive.close();
             keepAlive = null;
@@ -70,14 +77,14 @@ final class KeptAliveLease implements AutoCloseable {
     }
 
     /** Revokes the lease, as an owner shutting down cleanly would: etcd deletes its keys at once. */
-    void revoke() {
+    public void revoke() {
         stopKeepAlive();
         if (revoked) {
             return;
         }
         revoked = true;
         try {
-            ctx.await(leases.revoke(id), "REVOKE lease of " + owner);
+            Await.result(leases.revoke(id), timeout, "REVOKE lease of " + owner);
         } catch (DemoFailure e) {
             if (Status.fromThrowable(e.getCause()).getCode() != Status.Code.NOT_FOUND) {
                 throw e;

@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;

@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;

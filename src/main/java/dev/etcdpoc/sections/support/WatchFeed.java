@@ -1,8 +1,9 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.sections.support;
 
-import static dev.etcdpoc.Bytes.text;
+import static dev.etcdpoc.core.Bytes.text;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -26,15 +27,15 @@ public final class WatchFeed implements AutoCloseable {
         this.watcher = watch.watch(key, option, Watch.listener(arrivals::add, arrivals::fail));
     }
 
-    /** Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed. */
-    public static WatchFeed key(SectionContext ctx, ByteSequence key, long revision) {
-        return new WatchFeed(ctx.client().getWatchClient(), key, WatchOption.builder().withRevision(revision).build(), ctx.timeout());
+    /** Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed; {@code timeout} bounds each wait. */
+    public static WatchFeed key(Client client, ByteSequence key, long revision, Duration timeout) {
+        return new WatchFeed(client.getWatchClient(), key, WatchOption.builder().withRevision(revision).build(), timeout);
     }
 
     /** Watches every key under {@code prefix} from {@code revision}. */
-    public static WatchFeed prefix(SectionContext ctx, ByteSequence prefix, long revision) {
-        return new WatchFeed(ctx.client().getWatchClient(), prefix,
-            WatchOption.builder().isPrefix(true).withRevision(revision).build(), ctx.timeout());
+    public static WatchFeed prefix(Client client, ByteSequence prefix, long revision, Duration timeout) {
+        return new WatchFeed(client.getWatchClient(), prefix,
+            WatchOption.builder().isPrefix(true).withRevision(revision).build(), timeout);
     }
 
     /** The next response that carries events (progress notifications are skipped), within the request deadline. */

@@ -1,5 +1,9 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.local.LocalEtcd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

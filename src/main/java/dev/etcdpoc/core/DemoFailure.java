@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.core;
 
 /**
  * A failure the user can act on, already phrased as one line. Main prints the message and

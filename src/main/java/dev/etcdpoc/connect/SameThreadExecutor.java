@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;

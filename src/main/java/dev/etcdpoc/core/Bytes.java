@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.core;
 
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;

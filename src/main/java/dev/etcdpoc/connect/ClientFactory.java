@@ -1,13 +1,17 @@
-package dev.etcdpoc;
+package dev.etcdpoc.connect;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.netty.handler.ssl.SslContext;
-import java.io.PrintStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
 

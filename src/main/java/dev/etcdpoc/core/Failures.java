@@ -1,4 +1,4 @@
-package dev.etcdpoc;
+package dev.etcdpoc.core;
 
 import io.grpc.Status;
 import java.net.ConnectException;

@@ -1,10 +1,10 @@
-package dev.etcdpoc.sections;
+package dev.etcdpoc.failover;
 
-import static dev.etcdpoc.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.Await;
-import dev.etcdpoc.DemoFailure;
-import dev.etcdpoc.Durations;
+import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
