@@ -5,7 +5,6 @@ import dev.etcdpoc.connect.Connection;
 import dev.etcdpoc.connect.ConnectionOptions;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
-import dev.etcdpoc.sections.Section;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +34,9 @@ import picocli.CommandLine;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
-        "1:etcd could not be reached, refused the credentials or the TLS handshake, refused a request, or a section failed",
+        "1:etcd could not be reached, refused the credentials or the TLS handshake, or refused a request; keys the demo "
+            + "would write already exist; a section failed or saw a result its recipe does not produce; or the output "
+            + "could not be written",
         "2:usage error: unknown option or section, a bad value, or a missing or unreadable certificate or key file"})
 public final class Main implements Callable<Integer> {
     private final Map<String, String> env;
@@ -51,6 +53,11 @@ public final class Main implements Callable<Integer> {
         description = "Run against a throwaway N-member etcd cluster started from the etcd binary on the PATH "
             + "(1 to 7 members), stopped and deleted when the demo ends.")
     private Integer localCluster;
+
+    @Option(names = "--compact-history",
+        description = "Let the history section compact the etcd it runs against. Compaction is cluster-wide: it drops the "
+            + "older revisions of every key, yours too. Without it, history compacts only a throwaway etcd.")
+    private boolean compactHistory;
 
     @Option(names = "--list", description = "List the sections with a one-line summary, then exit.")
     private boolean list;
@@ -76,8 +83,9 @@ public final class Main implements Callable<Integer> {
     /** Runs the command as {@link #main} would, printing to the given streams; returns the exit code. */
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Main main = new Main(env, out, err);
+        PrintWriter help = new PrintWriter(out, true);
         CommandLine cl = new CommandLine(main).addSubcommand(new BenchCommand(env, out, err));
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(help);
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, args2) -> {
             err.println("poc: " + e.getMessage() + " (see --help)");
@@ -94,7 +102,15 @@ public final class Main implements Callable<Integer> {
             Logging.configure(main.verbose);
             return new CommandLine.RunLast().execute(parsed);
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        // PrintStream and PrintWriter swallow write errors: a full disk or a closed pipe would
+        // otherwise end in exit 0 with the results lost. checkError() flushes, then tells.
+        if ((help.checkError() | out.checkError()) && code == 0) {
+            err.println("poc: the output could not be written (standard output failed: disk full, or a closed pipe?); "
+                + "what it printed is incomplete");
+            return 1;
+        }
+        return code;
     }
 
     @Override
@@ -103,7 +119,7 @@ public final class Main implements Callable<Integer> {
             Sections.all().forEach(s -> out.printf("%-10s %s%n", s.name(), s.summary()));
             return 0;
         }
-        List<Section> chosen = chosenSections();
+        List<Sections.Entry> chosen = chosenSections();
         ConnectionOptions.Connector connector;
         try {
             connector = connection.connector(env);
@@ -113,13 +129,23 @@ public final class Main implements Callable<Integer> {
         if (localCluster != null && (localCluster < 1 || localCluster > 7)) {
             throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
         }
-        if (chosen.stream().allMatch(Section::startsOwnCluster)) {
-            run(chosen, new SectionContext(null, out, connector.clients(), null));
+        List<String> keys = chosen.stream().filter(e -> e.needs() != Sections.Needs.OWN_CLUSTER)
+            .flatMap(e -> e.section().keys().stream()).distinct().collect(Collectors.toList());
+        if (chosen.stream().allMatch(e -> e.needs() == Sections.Needs.OWN_CLUSTER)) {
+            run(chosen, new SectionContext(null, out, connector.clients(), null, false));
             return 0;
         }
         try (Connection etcd = connector.open(localCluster == null ? 0 : localCluster, err)) {
             try {
-                run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints()));
+                if (etcd.throwaway()) {
+                    // Nobody else can use an etcd this run started: no turn to wait for, no data of others.
+                    run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true));
+                } else {
+                    try (RunTurn turn = RunTurn.take(etcd.client(), etcd.clients().timeout(), err)) {
+                        ForeignKeys.refuseIfPresent(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
+                        run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory));
+                    }
+                }
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
             }
@@ -127,21 +153,21 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private void run(List<Section> sections, SectionContext ctx) throws InterruptedException {
+    private void run(List<Sections.Entry> sections, SectionContext ctx) throws InterruptedException {
         out.println("=== etcd PoC with Java ===");
-        for (Section section : sections) {
+        for (Sections.Entry entry : sections) {
             out.println();
-            out.println("--- " + section.title() + " ---");
-            section.run(ctx);
+            out.println("--- " + entry.title() + " ---");
+            entry.section().run(ctx);
         }
         out.println();
         out.println("Done.");
         out.flush();
     }
 
-    private List<Section> chosenSections() {
+    private List<Sections.Entry> chosenSections() {
         List<String> names = sectionNames.isEmpty() ? Sections.POC : sectionNames;
-        List<Section> chosen = new ArrayList<>();
+        List<Sections.Entry> chosen = new ArrayList<>();
         for (String name : names) {
             if (name.equals("all")) {
                 chosen.addAll(Sections.forAll());

@@ -11,10 +11,13 @@ import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.SecureEtcds;
+import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.AuthRoleListResponse;
 import io.etcd.jetcd.auth.AuthUserListResponse;
+import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,16 +76,26 @@ class AuthSectionTest {
         assertThat(run.exitCode()).isZero();
     }
 
-    /** A user of that name already exists, so USER ADD fails half-way: the role made before is removed all the same. */
+    /**
+     * A user of that name exists already: it is someone else's, so the section stops at USER ADD and
+     * leaves it as it was; the role the section made before is removed all the same.
+     */
     @Test
-    void aFailedStepStillRemovesTheUserAndRole(SecureEtcds etcds) {
+    void aUserOfTheSameNameIsSomeoneElsesAndStays(SecureEtcds etcds) {
         try (Client root = etcds.rootClient()) {
-            Await.result(root.getAuthClient().userAdd(bytes("demo-auth-user"), bytes("left-over")), TIMEOUT, "user add");
+            Await.result(root.getAuthClient().userAdd(bytes("demo-auth-user"), bytes("someone's")), TIMEOUT, "user add");
+            try {
+                PocRun run = asRoot(etcds, "auth");
+
+                assertOneLineFailure(run, 1, QUICK, "USER ADD demo-auth-user", "exists already", "leaves it alone");
+                assertThat(Await.result(root.getAuthClient().userGet(bytes("demo-auth-user")), TIMEOUT, "user get").getRoles())
+                    .as("the other user, untouched: still without roles").isEmpty();
+                assertThat(Await.result(root.getAuthClient().roleList(), TIMEOUT, "role list").getRoles())
+                    .as("roles").doesNotContain("demo-auth-role");
+            } finally {
+                Await.result(root.getAuthClient().userDelete(bytes("demo-auth-user")), TIMEOUT, "user delete");
+            }
         }
-
-        PocRun run = asRoot(etcds, "auth");
-
-        assertOneLineFailure(run, 1, QUICK, "USER ADD demo-auth-user", "user name already exists");
         assertNothingLeft(etcds);
     }
 
@@ -107,6 +120,33 @@ class AuthSectionTest {
         }
     }
 
+    /** A user who may use one prefix only runs the whole PoC under it, with --namespace, and the exact output. */
+    @Test
+    void aUserLimitedToOnePrefixRunsThePocUnderIt(SecureEtcds etcds) {
+        try (Client root = etcds.rootClient()) {
+            Auth auth = root.getAuthClient();
+            Await.result(auth.roleAdd(bytes("app-role")), TIMEOUT, "role add");
+            Await.result(auth.roleGrantPermission(bytes("app-role"), bytes("app/"), OptionsUtil.prefixEndOf(bytes("app/")),
+                Permission.Type.READWRITE), TIMEOUT, "grant");
+            Await.result(auth.userAdd(bytes("app-user"), bytes("its-password")), TIMEOUT, "user add");
+            Await.result(auth.userGrantRole(bytes("app-user"), bytes("app-role")), TIMEOUT, "grant role");
+            try {
+                PocRun run = PocRun.withEnv(Map.of("ETCD_PASSWORD", "its-password"), "-e", etcds.auth().toString(),
+                    "--user", "app-user", "--namespace", "app/poc/");
+
+                assertThat(run.err()).as("stderr").isEmpty();
+                assertThat(run.out()).isEqualTo(PocOutput.FULL);
+                assertThat(run.exitCode()).isZero();
+                long left = Await.result(root.getKVClient().get(bytes("app/"), GetOption.builder().isPrefix(true).withCountOnly(true)
+                    .build()), TIMEOUT, "count").getCount();
+                assertThat(left).as("keys left under app/").isZero();
+            } finally {
+                Await.result(auth.userDelete(bytes("app-user")), TIMEOUT, "user delete");
+                Await.result(auth.roleDelete(bytes("app-role")), TIMEOUT, "role delete");
+            }
+        }
+    }
+
     /** What a section gets when the user's roles do not cover its keys, and the auth section when the user is not root. */
     @Test
     void aUserWithoutRolesGetsOneLine(SecureEtcds etcds) {
@@ -116,12 +156,14 @@ class AuthSectionTest {
                 PocRun run = PocRun.withEnv(Map.of("ETCD_PASSWORD", "its-password"), "-e", etcds.auth().toString(),
                     "--user", "no-roles", "crud");
 
-                assertOneLineFailure(run, 1, QUICK, "PUT name: permission denied: no role of this user allows it");
+                // The first thing a run writes is its turn (etcd-poc/run): the line says so, and what to do.
+                assertOneLineFailure(run, 1, QUICK, "LOCK etcd-poc/run: permission denied: no role of this user allows it",
+                    "--namespace");
 
                 PocRun auth = PocRun.withEnv(Map.of("ETCD_PASSWORD", "its-password"), "-e", etcds.auth().toString(),
                     "--user", "no-roles", "auth");
 
-                assertOneLineFailure(auth, 1, QUICK, "the auth section needs", "root credentials", "ROLE ADD demo-auth-role");
+                assertOneLineFailure(auth, 1, QUICK, "LOCK etcd-poc/run: permission denied");
             } finally {
                 Await.result(root.getAuthClient().userDelete(bytes("no-roles")), TIMEOUT, "user delete");
             }

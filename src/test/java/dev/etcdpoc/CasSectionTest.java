@@ -50,12 +50,4 @@ class CasSectionTest {
                 .as("the winner's write is the one the section printed").containsExactly(winner);
         }
     }
-
-    @Test
-    void runsTwiceWithTheSameOutput(EtcdFixture etcd) {
-        PocRun first = SectionRuns.runLeavingNothing(etcd, "cas");
-        PocRun second = SectionRuns.runLeavingNothing(etcd, "cas");
-
-        assertThat(SectionRuns.withRevisionsMasked(second.out())).isEqualTo(SectionRuns.withRevisionsMasked(first.out()));
-    }
 }

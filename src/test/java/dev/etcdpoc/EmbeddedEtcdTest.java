@@ -10,14 +10,19 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,8 +46,9 @@ class EmbeddedEtcdTest {
     }
 
     @Test
-    void runsThePocAgainstAThrowawayEtcdAndStopsIt() throws Exception {
-        Process poc = PocProcess.start(Map.of());
+    void runsThePocAgainstAThrowawayEtcdAndStopsIt(@TempDir Path tmp) throws Exception {
+        // A temp dir of its own: no data dir another run left behind in /tmp can add a line to stderr.
+        Process poc = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of());
         String out = new String(poc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(poc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(poc.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -57,12 +63,13 @@ class EmbeddedEtcdTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"SIGTERM", "SIGKILL"})
-    void endingTheDemoMidRunStillStopsTheThrowawayEtcd(String signal) throws Exception {
-        Process poc = PocProcess.start(Map.of());
+    void endingTheDemoMidRunStillStopsTheThrowawayEtcd(String signal, @TempDir Path tmp) throws Exception {
+        Process poc = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of());
         BufferedReader err = new BufferedReader(new InputStreamReader(poc.getErrorStream(), StandardCharsets.UTF_8));
         String notice = err.readLine();
         assertThat(notice).as("the first stderr line announces the throwaway etcd").contains("(pid ");
         long etcd = etcdPid(notice);
+        assertThat(dataDirs(tmp)).as("the throwaway etcd's data dir while it runs").hasSize(1);
 
         // SIGTERM (as Ctrl-C's SIGINT) runs the shutdown hook; SIGKILL runs nothing, and the guard
         // process around etcd sees the JVM's pipe close.
@@ -76,6 +83,56 @@ class EmbeddedEtcdTest {
         Optional<ProcessHandle> left = ProcessHandle.of(etcd);
         if (left.isPresent()) {
             assertThat(left.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).as("etcd after the demo died").isFalse();
+        }
+        if (signal.equals("SIGTERM")) {
+            assertThat(dataDirs(tmp)).as("data dirs after SIGTERM: the hook deleted it").isEmpty();
+            return;
+        }
+        List<Path> abandoned = dataDirs(tmp);
+        assertThat(abandoned).as("after SIGKILL no hook ran: the data dir is still there").hasSize(1);
+
+        // The next run that starts a throwaway etcd removes what the killed one left, and says so.
+        Process next = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of());
+        String nextErr = new String(next.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(next.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.exitValue()).as("exit code; stderr: %s", nextErr).isZero();
+        assertThat(nextErr).as("stderr").contains("removed 1 throwaway etcd data dir(s) left by runs that were killed: "
+            + abandoned.get(0));
+        assertThat(dataDirs(tmp)).as("data dirs after the next run").isEmpty();
+    }
+
+    @Test
+    void aDataDirWhoseOwnerStillRunsIsNeverRemoved(@TempDir Path tmp) throws Exception {
+        Process first = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of(), "--local-cluster", "1", "lease");
+        BufferedReader firstErr = new BufferedReader(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8));
+        try {
+            assertThat(firstErr.readLine()).as("the first run's notice").contains("throwaway 1-member etcd cluster");
+            List<Path> inUse = dataDirs(tmp);
+            assertThat(inUse).hasSize(1);
+
+            // Frozen, the first run stays alive as long as the second needs (a frozen JVM still owns its dir).
+            signal(first, "STOP");
+            Process second = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of(), "--local-cluster", "1", "crud");
+            String secondErr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as("exit code; stderr: %s", secondErr).isZero();
+            assertThat(secondErr).doesNotContain("removed");
+            assertThat(inUse.get(0)).as("the first run's data dir").exists();
+        } finally {
+            signal(first, "CONT");
+            first.destroy();
+            first.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void signal(Process process, String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", name).isTrue();
+    }
+
+    private static List<Path> dataDirs(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("etcd-poc-")).toList();
         }
     }
 

@@ -58,12 +58,4 @@ class LeaseSectionTest {
                 .as("instance-1's lease is gone").isEqualTo(-1);
         }
     }
-
-    @Test
-    void runsTwiceWithTheSameOutput(EtcdFixture etcd) {
-        PocRun first = SectionRuns.runLeavingNothing(etcd, "lease");
-        PocRun second = SectionRuns.runLeavingNothing(etcd, "lease");
-
-        assertThat(second.out()).isEqualTo(first.out());
-    }
 }

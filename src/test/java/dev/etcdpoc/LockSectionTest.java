@@ -60,12 +60,4 @@ class LockSectionTest {
             assertThat(writes.get(1).revision()).as("worker-2 wrote after worker-1 released").isGreaterThan(released);
         }
     }
-
-    @Test
-    void runsTwiceWithTheSameOutput(EtcdFixture etcd) {
-        PocRun first = SectionRuns.runLeavingNothing(etcd, "lock");
-        PocRun second = SectionRuns.runLeavingNothing(etcd, "lock");
-
-        assertThat(SectionRuns.withRevisionsMasked(second.out())).isEqualTo(SectionRuns.withRevisionsMasked(first.out()));
-    }
 }

@@ -2,12 +2,15 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdpoc.core.Bytes;
+import dev.etcdpoc.support.Change;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
+import dev.etcdpoc.support.WatchLog;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -84,16 +87,17 @@ class PocDemoTest {
     }
 
     @Test
-    void txnWritesBothKeysAtOneRevision(EtcdFixture etcd) {
-        try (Etcd check = new Etcd(etcd.endpoints())) {
-            long before = check.await(check.client().getKVClient().get(Bytes.bytes("animals/"))).getHeader().getRevision();
-
+    void txnWritesBothKeysAtOneRevision(EtcdFixture etcd) throws InterruptedException {
+        try (Etcd check = new Etcd(etcd.endpoints()); WatchLog log = new WatchLog(check, "animals/")) {
             PocRun run = PocRun.of("-e", etcd.endpoints().toString(), "txn");
             assertThat(run.exitCode()).isZero();
 
-            // put cow + put chicken in one txn is one revision, the prefix delete that cleans up another.
-            long after = check.await(check.client().getKVClient().get(Bytes.bytes("animals/"))).getHeader().getRevision();
-            assertThat(after - before).as("revisions the txn section used").isEqualTo(2);
+            List<Change> changes = log.until(c -> c.isDeleteOf("animals/chicken"), Duration.ofSeconds(10));
+            List<Change> puts = changes.stream().filter(Change::isPut).toList();
+            assertThat(puts).extracting(Change::key).as("what the txn wrote").containsExactly("animals/cow", "animals/chicken");
+            assertThat(puts.get(1).revision()).as("one revision for both keys").isEqualTo(puts.get(0).revision());
+            assertThat(changes).filteredOn(c -> !c.isPut()).extracting(Change::revision)
+                .as("the clean-up deletes both in one txn too").containsOnly(changes.get(changes.size() - 1).revision());
         }
     }
 }

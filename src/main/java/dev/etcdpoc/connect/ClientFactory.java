@@ -33,19 +33,22 @@ public final class ClientFactory {
     private final Duration timeout;
     private final Credentials credentials;
     private final SslContext tls;
+    private final String namespace;
 
     public ClientFactory(Duration timeout) {
-        this(timeout, null, null);
+        this(timeout, null, null, "");
     }
 
     /**
      * @param credentials user and password to authenticate with, or {@code null}
      * @param tls         for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
+     * @param namespace   a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
      */
-    public ClientFactory(Duration timeout, Credentials credentials, SslContext tls) {
+    public ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace) {
         this.timeout = timeout;
         this.credentials = credentials;
         this.tls = tls;
+        this.namespace = namespace;
     }
 
     public Duration timeout() {
@@ -56,14 +59,19 @@ public final class ClientFactory {
         return Optional.ofNullable(credentials);
     }
 
+    /** The prefix under which the clients read and write ("" for none). */
+    public String namespace() {
+        return namespace;
+    }
+
     /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */
     public ClientFactory as(Credentials other) {
-        return new ClientFactory(timeout, other, tls);
+        return new ClientFactory(timeout, other, tls, namespace);
     }
 
     /** The same set-up with another request deadline. */
     public ClientFactory withTimeout(Duration requestTimeout) {
-        return new ClientFactory(requestTimeout, credentials, tls);
+        return new ClientFactory(requestTimeout, credentials, tls, namespace);
     }
 
     public Client create(Endpoints endpoints) {
@@ -97,6 +105,11 @@ public final class ClientFactory {
         if (endpoints.tls()) {
             // jetcd speaks TLS when given an SslContext, whatever the URL's scheme says.
             builder.sslContext(tls != null ? tls : ClientTls.context(null, null, null));
+        }
+        if (!namespace.isEmpty()) {
+            // Every key the sections use - KV, watch, lock and election alike - then lives under the
+            // prefix, and comes back without it: the output reads the same.
+            builder.namespace(bytes(namespace));
         }
         if (credentials != null) {
             builder.user(bytes(credentials.user())).password(bytes(credentials.password()));

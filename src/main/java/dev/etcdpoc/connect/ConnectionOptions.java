@@ -31,6 +31,11 @@ public final class ConnectionOptions {
         description = "Deadline for each etcd request, like 5s or 500ms (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
+    @Option(names = "--namespace", paramLabel = "PREFIX", defaultValue = "",
+        description = "Put every key this run uses under PREFIX (jetcd's namespace; the output still shows the keys without it), "
+            + "to keep apart from other data on a shared etcd, e.g. --namespace tmp/poc/ (mind the trailing /).")
+    private String namespace;
+
     @Option(names = "--user", paramLabel = "USER",
         description = "Authenticate as this etcd user (env: ETCD_USER); needs a password.")
     private String user;
@@ -118,8 +123,11 @@ public final class ConnectionOptions {
                     .orElse("no endpoint is given; give one like --endpoints https://127.0.0.1:2379"));
         }
         Credentials credentials = credentials(env);
+        if (namespace.isBlank() && !namespace.isEmpty()) {
+            throw new IllegalArgumentException("--namespace is blank; give a key prefix like tmp/poc/");
+        }
         return new ClientFactory(timeout, credentials,
-            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null);
+            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null, namespace);
     }
 
     private Credentials credentials(Map<String, String> env) {

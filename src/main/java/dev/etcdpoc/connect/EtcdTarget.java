@@ -11,8 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Which etcd the demo talks to: the endpoints the user gave; else localhost:2379 when something
@@ -35,6 +38,7 @@ public final class EtcdTarget implements AutoCloseable {
     public static EtcdTarget open(Optional<Endpoints> given, int localCluster, PrintStream notices) {
         if (localCluster > 0) {
             LocalEtcd cluster = LocalEtcd.start(localCluster);
+            reportLeftovers(cluster, notices);
             notices.println("poc: started a throwaway " + localCluster + "-member etcd cluster at " + cluster.endpoints()
                 + "; it is stopped and deleted when the demo ends.");
             return new EtcdTarget(cluster.endpoints(), cluster);
@@ -53,6 +57,7 @@ public final class EtcdTarget implements AutoCloseable {
                 + "or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.");
         }
         LocalEtcd single = LocalEtcd.start(1);
+        reportLeftovers(single, notices);
         notices.println("poc: nothing answers at " + Endpoints.DEFAULT + ", so this run uses a throwaway etcd at "
             + single.endpoints() + " (pid " + single.pid(0) + "); it is stopped and deleted when the demo ends.");
         return new EtcdTarget(single.endpoints(), single);
@@ -60,6 +65,14 @@ public final class EtcdTarget implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    private static void reportLeftovers(LocalEtcd started, PrintStream notices) {
+        List<Path> removed = started.removedLeftovers();
+        if (!removed.isEmpty()) {
+            notices.println("poc: removed " + removed.size() + " throwaway etcd data dir(s) left by runs that were killed: "
+                + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        }
     }
 
     /** A failure while talking to this etcd, as one line that names it, with what to do when the cause alone does not say it. */

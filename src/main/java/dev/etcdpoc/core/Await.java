@@ -27,7 +27,7 @@ public final class Await {
             throw noAnswer(what, timeout, e);
         } catch (ExecutionException | CompletionException | CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (Status.fromThrowable(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            if (Failures.status(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 throw noAnswer(what, timeout, cause);
             }
             throw new DemoFailure(what + ": " + Failures.describe(cause), cause);

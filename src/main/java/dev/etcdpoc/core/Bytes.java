@@ -1,6 +1,7 @@
 package dev.etcdpoc.core;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.kv.GetResponse;
 import java.nio.charset.StandardCharsets;
 
 /** etcd stores bytes; the demo speaks UTF-8 text. */
@@ -14,5 +15,10 @@ public final class Bytes {
 
     public static String text(ByteSequence bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The value a get of one key found, as text, or "" when the key does not exist (the response then holds no KeyValue). */
+    public static String value(GetResponse response) {
+        return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
     }
 }

@@ -1,5 +1,6 @@
 package dev.etcdpoc.core;
 
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -21,8 +22,8 @@ public final class Failures {
     private static final String AUTH_FAILED = "authentication failed, invalid user ID or password";
     private static final String NO_USER = "user name is empty";
     private static final String PERMISSION_DENIED = "permission denied";
-    private static final String USER_NOT_FOUND = "user name not found";
-    private static final String ROLE_NOT_FOUND = "role name not found";
+    private static final String USER_EXISTS = "user name already exists";
+    private static final String ROLE_EXISTS = "role name already exists";
     // gRPC's words for a connection the server closed without an HTTP/2 goodbye.
     private static final String DROPPED = "Network closed for unknown reason";
     private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
@@ -53,7 +54,7 @@ public final class Failures {
                 return "connection closed by the server";
             }
         }
-        Status status = Status.fromThrowable(failure);
+        Status status = status(failure);
         String description = status.getDescription() == null ? "" : firstLine(status.getDescription());
         switch (status.getCode()) {
             case DEADLINE_EXCEEDED:
@@ -81,7 +82,7 @@ public final class Failures {
                 return true;
             }
         }
-        Status.Code code = Status.fromThrowable(failure).getCode();
+        Status.Code code = status(failure).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     }
 
@@ -91,7 +92,7 @@ public final class Failures {
      */
     public static boolean isNoAnswer(Throwable failure) {
         return find(failure, TimeoutException.class).isPresent()
-            || Status.fromThrowable(failure).getCode() == Status.Code.DEADLINE_EXCEEDED
+            || status(failure).getCode() == Status.Code.DEADLINE_EXCEEDED
             || says(failure, "etcdserver: request timed out");
     }
 
@@ -107,12 +108,12 @@ public final class Failures {
 
     /** True when etcd refused a request because the user's roles do not permit it. */
     public static boolean isPermissionDenied(Throwable failure) {
-        return says(failure, PERMISSION_DENIED) || Status.fromThrowable(failure).getCode() == Status.Code.PERMISSION_DENIED;
+        return says(failure, PERMISSION_DENIED) || status(failure).getCode() == Status.Code.PERMISSION_DENIED;
     }
 
-    /** True when etcd says the user or role to change does not exist. */
-    public static boolean isNotFound(Throwable failure) {
-        return says(failure, USER_NOT_FOUND) || says(failure, ROLE_NOT_FOUND);
+    /** True when etcd says the user or role to add exists already. */
+    public static boolean isAlreadyExisting(Throwable failure) {
+        return says(failure, USER_EXISTS) || says(failure, ROLE_EXISTS);
     }
 
     /** What went wrong with authentication or TLS, phrased with what to do, if that is what went wrong. */
@@ -137,6 +138,11 @@ public final class Failures {
                 return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
                     + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
             }
+            // etcd's alert when it checked our certificate and does not know the CA that signed it.
+            if (message.contains("unknown_ca")) {
+                return Optional.of("etcd does not trust the client certificate (--cert): use one signed by the CA in "
+                    + "etcd's --trusted-ca-file");
+            }
             if (message.contains("bad_certificate") || message.contains("certificate_required")) {
                 return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
                     + "signed by the CA in etcd's --trusted-ca-file");
@@ -147,6 +153,21 @@ public final class Failures {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The gRPC status a failure carries. jetcd's lock and election clients turn the gRPC exception
+     * into an EtcdException that keeps only its code and text, where Status.fromThrowable finds nothing.
+     */
+    public static Status status(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        if (status.getCode() != Status.Code.UNKNOWN) {
+            return status;
+        }
+        return find(failure, EtcdException.class)
+            // jetcd's ErrorCode names are gRPC's code names.
+            .map(e -> Status.fromCode(Status.Code.valueOf(e.getErrorCode().name())).withDescription(e.getMessage()))
+            .orElse(status);
     }
 
     /** True when any exception in the chain carries etcd's error text. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,14 +77,17 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    private final Path root;
-    private final List<Member> members;
+    /** Every throwaway data dir is named so, in the temp dir, with an {@link #OWNER} file naming the JVM that made it. */
+    private static final String DIR_PREFIX = "etcd-poc-";
+    private static final String OWNER = "owner";
+
+    private final List<Member> members = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Thread shutdownHook = new Thread(this::stopAll, "local-etcd-stop");
+    private Path root;
+    private List<Path> removedLeftovers = List.of();
 
-    private LocalEtcd(Path root, List<Member> members) {
-        this.root = root;
-        this.members = members;
+    private LocalEtcd() {
     }
 
     /** True when an {@code etcd} executable is on the PATH. */
@@ -103,31 +107,93 @@ public final class LocalEtcd implements AutoCloseable {
             throw new DemoFailure("no etcd binary on the PATH; install it (Debian/Ubuntu: apt-get install etcd-server, "
                 + "or run scripts/install-etcd.sh)");
         }
-        Path root;
-        try {
-            root = Files.createTempDirectory("etcd-poc-");
-        } catch (IOException e) {
-            throw new DemoFailure("cannot create a temp dir for etcd: " + e.getMessage(), e);
-        }
-        int[] ports = freePorts(3 * size);
-        String token = root.getFileName().toString();
-        List<Member> members = IntStream.range(0, size)
-            .mapToObj(i -> new Member(etcd, "m" + i, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
-                root.resolve("m" + i), token, tls))
-            .collect(Collectors.toList());
-        String initialCluster = members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
-        members.forEach(m -> m.initialCluster = initialCluster);
-
-        LocalEtcd cluster = new LocalEtcd(root, members);
+        // The hook is in place before the data dir exists, so a Ctrl-C at any moment deletes it.
+        LocalEtcd cluster = new LocalEtcd();
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
-            members.forEach(Member::launch);
+            cluster.removedLeftovers = removeLeftovers();
+            Path root = cluster.createRoot();
+            int[] ports = freePorts(3 * size);
+            String token = root.getFileName().toString();
+            for (int i = 0; i < size; i++) {
+                cluster.members.add(new Member(etcd, "m" + i, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
+                    root.resolve("m" + i), token, tls));
+            }
+            String initialCluster = cluster.members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
+            cluster.members.forEach(m -> m.initialCluster = initialCluster);
+            cluster.launchAll();
             cluster.awaitHealthy(READY_TIMEOUT);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * The data dirs of earlier runs that this start removed: runs killed too hard for their
+     * shutdown hook (SIGKILL, the OOM killer, a killed CI job). Empty almost always.
+     */
+    public List<Path> removedLeftovers() {
+        return removedLeftovers;
+    }
+
+    /** Under the lock {@link #stopAll} takes, so a Ctrl-C cannot miss a dir being made. */
+    private synchronized Path createRoot() {
+        try {
+            root = Files.createTempDirectory(DIR_PREFIX);
+            ProcessHandle self = ProcessHandle.current();
+            Files.writeString(root.resolve(OWNER), self.pid() + " " + startMillis(self).orElse(0L));
+            return root;
+        } catch (IOException e) {
+            throw new DemoFailure("cannot create a data dir for etcd in the temp dir " + System.getProperty("java.io.tmpdir")
+                + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void launchAll() {
+        members.forEach(Member::launch);
+    }
+
+    /**
+     * Deletes the data dirs whose owning JVM is gone; never one whose owner runs (its pid alive with
+     * the same start time, so a reused pid does not count as gone), nor one without an owner file
+     * yet (being made right now).
+     */
+    private static List<Path> removeLeftovers() {
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path dir : (Iterable<Path>) dirs.filter(d -> d.getFileName().toString().startsWith(DIR_PREFIX))::iterator) {
+                if (ownerGone(dir.resolve(OWNER))) {
+                    deleteRecursively(dir);
+                    removed.add(dir);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a temp dir we cannot list has nothing of ours to clean
+        }
+        return removed;
+    }
+
+    private static boolean ownerGone(Path ownerFile) {
+        String[] owner;
+        try {
+            owner = Files.readString(ownerFile).trim().split(" ");
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(owner[0]);
+            long started = Long.parseLong(owner[1]);
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            return process.isEmpty() || started != 0 && startMillis(process.get()).map(s -> s != started).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli);
     }
 
     public int size() {
@@ -222,7 +288,9 @@ public final class LocalEtcd implements AutoCloseable {
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */
     private synchronized void stopAll() {
         members.forEach(Member::stop);
-        deleteRecursively(root);
+        if (root != null) {
+            deleteRecursively(root);
+        }
     }
 
     private boolean healthy(Member m) {

@@ -2,8 +2,10 @@ package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
+import static dev.etcdpoc.core.Bytes.value;
 
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.sections.support.CreatedKeys;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -12,6 +14,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.util.List;
 
 /**
  * Optimistic concurrency: a writer changes a value only if nobody changed it since it read it.
@@ -24,27 +27,13 @@ public final class CasSection implements Section {
     private static final int MAX_ATTEMPTS = 5;
 
     @Override
-    public String name() {
-        return "cas";
-    }
-
-    @Override
-    public String title() {
-        return "Compare-and-swap (optimistic concurrency)";
-    }
-
-    @Override
-    public String summary() {
-        return "two writers update one value from the same read; one wins, the other retries";
-    }
-
-    @Override
     public void run(SectionContext ctx) {
         ctx.out().println("Two writers read the same config value and each writes only if it is unchanged since its read.");
         ctx.out().println("No update is lost: the loser is refused, re-reads and retries, without any lock.");
         KV kv = ctx.client().getKVClient();
-        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
+        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
             long initial = ctx.await(kv.put(bytes(KEY), bytes("3")), "PUT " + KEY).getHeader().getRevision();
+            created.add(KEY, initial);
             ctx.out().println("PUT " + KEY + " = 3 (mod revision " + initial + ")");
 
             // Both read before either writes: the race every read-modify-write has.
@@ -54,12 +43,16 @@ public final class CasSection implements Section {
             add(ctx, "writer-a", readByA, 1);
             add(ctx, "writer-b", readByB, 2);
 
-            ctx.out().println("GET " + KEY + " = " + ctx.read(KEY) + " (3 + 1 + 2: both updates applied, none lost)");
+            String value = value(ctx.await(kv.get(bytes(KEY)), "GET " + KEY));
+            ctx.expect("GET " + KEY, value, "6");
+            ctx.out().println("GET " + KEY + " = " + value + " (3 + 1 + 2: both updates applied, none lost)");
         }
     }
 
     private static KeyValue readKey(SectionContext ctx, String writer) {
-        KeyValue kv = ctx.await(ctx.client().getKVClient().get(bytes(KEY)), "GET " + KEY).getKvs().get(0);
+        List<KeyValue> found = ctx.await(ctx.client().getKVClient().get(bytes(KEY)), "GET " + KEY).getKvs();
+        ctx.expect("the number of keys " + KEY, found.size(), 1);
+        KeyValue kv = found.get(0);
         ctx.out().println(writer + " reads replicas = " + text(kv.getValue()) + " (mod revision " + kv.getModRevision() + ")");
         return kv;
     }
@@ -79,10 +72,17 @@ public final class CasSection implements Section {
                 ctx.out().println(attemptLine + "written (mod revision " + txn.getHeader().getRevision() + ")");
                 return;
             }
-            read = txn.getGetResponses().get(0).getKvs().get(0);
+            List<KeyValue> current = txn.getGetResponses().get(0).getKvs();
+            ctx.expect("the number of keys " + KEY, current.size(), 1);
+            read = current.get(0);
             ctx.out().println(attemptLine + "refused: changed since its read");
             ctx.out().println(writer + " re-reads replicas = " + text(read.getValue()) + " (mod revision " + read.getModRevision() + ") and retries");
         }
         throw new DemoFailure(writer + ": still conflicting after " + MAX_ATTEMPTS + " attempts on " + KEY);
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of(PREFIX);
     }
 }

@@ -1,40 +1,41 @@
 package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.value;
 
+import dev.etcdpoc.sections.support.CreatedKeys;
 import io.etcd.jetcd.KV;
+import java.util.List;
 
 /** The PoC's first section: put, get, update, delete one key. */
 public final class CrudSection implements Section {
     private static final String KEY = "name";
 
     @Override
-    public String name() {
-        return "crud";
-    }
-
-    @Override
-    public String title() {
-        return "Basic CRUD";
-    }
-
-    @Override
-    public String summary() {
-        return "put, get, update and delete one key (the PoC)";
-    }
-
-    @Override
     public void run(SectionContext ctx) {
         KV kv = ctx.client().getKVClient();
+        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
+            long revision = ctx.await(kv.put(bytes(KEY), bytes("Guilherme")), "PUT name").getHeader().getRevision();
+            created.add(KEY, revision);
+            ctx.out().println("PUT name = Guilherme");
+            String value = value(ctx.await(kv.get(bytes(KEY)), "GET name"));
+            ctx.expect("GET name", value, "Guilherme");
+            ctx.out().println("GET name = " + value);
 
-        ctx.await(kv.put(bytes(KEY), bytes("Guilherme")), "PUT name");
-        ctx.out().println("PUT name = Guilherme");
-        ctx.out().println("GET name = " + ctx.read(KEY));
+            ctx.await(kv.put(bytes(KEY), bytes("Updated")), "PUT name (update)");
+            value = value(ctx.await(kv.get(bytes(KEY)), "GET name"));
+            ctx.expect("GET name (after update)", value, "Updated");
+            ctx.out().println("GET name (after update) = " + value);
 
-        ctx.await(kv.put(bytes(KEY), bytes("Updated")), "PUT name (update)");
-        ctx.out().println("GET name (after update) = " + ctx.read(KEY));
+            ctx.await(kv.delete(bytes(KEY)), "DELETE name");
+            value = value(ctx.await(kv.get(bytes(KEY)), "GET name"));
+            ctx.expect("GET name (after delete)", value, "");
+            ctx.out().println("GET name (after delete) = \"" + value + "\" (empty string means key not found)");
+        }
+    }
 
-        ctx.await(kv.delete(bytes(KEY)), "DELETE name");
-        ctx.out().println("GET name (after delete) = \"" + ctx.read(KEY) + "\" (empty string means key not found)");
+    @Override
+    public List<String> keys() {
+        return List.of(KEY);
     }
 }

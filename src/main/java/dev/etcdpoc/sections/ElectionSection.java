@@ -5,6 +5,7 @@ import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.sections.support.Arrivals;
+import dev.etcdpoc.sections.support.Holder;
 import dev.etcdpoc.sections.support.KeptAliveLease;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
@@ -12,6 +13,7 @@ import io.etcd.jetcd.Election;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderResponse;
 import io.etcd.jetcd.watch.WatchEvent;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,21 +26,6 @@ public final class ElectionSection implements Section {
     private static final String ELECTION = PREFIX + "leader";
     /** If a leader dies without resigning, the next candidate takes over this long after its last renewal. */
     private static final long TTL_SECONDS = 5;
-
-    @Override
-    public String name() {
-        return "election";
-    }
-
-    @Override
-    public String title() {
-        return "Leader election";
-    }
-
-    @Override
-    public String summary() {
-        return "two candidates campaign; one leads, an observer follows; the leader resigns, the other takes over";
-    }
 
     @Override
     public void run(SectionContext ctx) {
@@ -65,11 +52,15 @@ public final class ElectionSection implements Section {
         });
         // Each candidate's lease owns its leader key: revoking it (closing the lease) ends its
         // candidacy even if the section fails midway.
-        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
-             KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "candidate-1", TTL_SECONDS, ctx.timeout());
+        try (KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "candidate-1", TTL_SECONDS, ctx.timeout());
              KeptAliveLease lease2 = KeptAliveLease.grant(ctx.client(), "candidate-2", TTL_SECONDS, ctx.timeout())) {
-            CampaignResponse leader1 = ctx.await(election.campaign(name, lease1.id(), bytes("candidate-1")),
-                "CAMPAIGN " + ELECTION + " for candidate-1");
+            CampaignResponse leader1;
+            try {
+                leader1 = ctx.await(election.campaign(name, lease1.id(), bytes("candidate-1")), "CAMPAIGN " + ELECTION + " for candidate-1");
+            } catch (DemoFailure waited) {
+                // A leader elected by another client stays leader: wait like any candidate, never depose it.
+                throw Holder.explain(waited, ctx.client(), ELECTION, lease1.id(), "is led", ctx.timeout());
+            }
             ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
                 + leader1.getLeader().getRevision() + ")");
             expectObserved(ctx, observed, null, "candidate-1");
@@ -81,6 +72,9 @@ public final class ElectionSection implements Section {
                 // etcd puts candidate-2's key first, then blocks its call until every older key is
                 // gone: seeing that key appear means candidate-2 is in line.
                 WatchEvent queued = queue.nextEvent("candidate-2 joining " + ELECTION);
+                // etcd names a candidate's key NAME/<lease in hex>.
+                ctx.expect("the key queued for " + ELECTION, text(queued.getKeyValue().getKey()),
+                    ELECTION + "/" + Long.toHexString(lease2.id()));
                 if (waiting.isDone()) {
                     ctx.await(waiting, "CAMPAIGN " + ELECTION + " for candidate-2"); // a failed call says why
                     throw new DemoFailure("candidate-2 became leader while candidate-1 led");
@@ -97,6 +91,7 @@ public final class ElectionSection implements Section {
             expectObserved(ctx, observed, "candidate-1", "candidate-2");
 
             String leader = text(ctx.await(election.leader(name), "LEADER " + ELECTION).getKv().getValue());
+            ctx.expect("LEADER " + ELECTION, leader, "candidate-2");
             ctx.out().println("LEADER " + ELECTION + " = " + leader);
 
             ctx.await(election.resign(leader2.getLeader()), "RESIGN candidate-2");
@@ -116,5 +111,11 @@ public final class ElectionSection implements Section {
                 throw new DemoFailure("the observer saw " + leader + " lead " + ELECTION + ", expected " + expected);
             }
         }
+    }
+
+    /** Only keys on the candidates' leases, which go with them: another client's candidacy is never touched. */
+    @Override
+    public List<String> keys() {
+        return List.of();
     }
 }

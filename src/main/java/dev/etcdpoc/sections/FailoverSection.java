@@ -46,26 +46,6 @@ public final class FailoverSection implements Section {
     private static final Duration PHASE = Duration.ofSeconds(30);
 
     @Override
-    public String name() {
-        return "failover";
-    }
-
-    @Override
-    public String title() {
-        return "Failover (3-member cluster)";
-    }
-
-    @Override
-    public String summary() {
-        return "kill the leader mid-stream, then two of three members: no acknowledged write is lost";
-    }
-
-    @Override
-    public boolean startsOwnCluster() {
-        return true;
-    }
-
-    @Override
     public void run(SectionContext ctx) throws InterruptedException {
         PrintStream out = ctx.out();
         out.println("Raft keeps a write once a majority has it: losing the leader loses no acknowledged write,");
@@ -200,5 +180,11 @@ public final class FailoverSection implements Section {
 
     private static String names(LocalEtcd cluster) {
         return IntStream.range(0, cluster.size()).mapToObj(cluster::name).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** None on the demo's etcd: the section writes only to the cluster it starts. */
+    @Override
+    public List<String> keys() {
+        return List.of();
     }
 }

@@ -2,9 +2,11 @@ package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
+import static dev.etcdpoc.core.Bytes.value;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.sections.support.CreatedKeys;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.CompactedException;
@@ -12,52 +14,51 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.Status;
+import java.util.List;
 
 /**
  * MVCC: etcd keeps every revision of every key until it is compacted, so a client can read the
  * past and a watch can replay it. Compaction drops the history below a revision for the whole
  * cluster; a client that asks for it is refused and must re-read, then re-watch from there.
+ * Because compaction takes everyone's history, the section compacts only an etcd this run
+ * started, or one whose user said so (--compact-history).
  */
 public final class HistorySection implements Section {
     private static final String PREFIX = "demo/history/";
     private static final String KEY = PREFIX + "config";
 
     @Override
-    public String name() {
-        return "history";
-    }
-
-    @Override
-    public String title() {
-        return "MVCC history";
-    }
-
-    @Override
-    public String summary() {
-        return "read a key at older revisions, replay its changes by watch, compact, see the past refused";
-    }
-
-    @Override
     public void run(SectionContext ctx) {
         ctx.out().println("etcd keeps every revision of a key: you can read it as it was and replay its changes by watch.");
         ctx.out().println("Compaction frees that history (cluster-wide); asking below it is refused, so re-read and re-watch from there.");
         KV kv = ctx.client().getKVClient();
-        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
+        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
             long[] revisions = new long[3];
             for (int i = 0; i < revisions.length; i++) {
                 String value = "v" + (i + 1);
                 revisions[i] = ctx.await(kv.put(bytes(KEY), bytes(value)), "PUT " + KEY).getHeader().getRevision();
                 ctx.out().println("PUT " + KEY + " = " + value + " (revision " + revisions[i] + ")");
             }
-            for (long revision : revisions) {
-                ctx.out().println("GET " + KEY + " at revision " + revision + " = " + valueAt(ctx, revision));
+            created.add(KEY, revisions[0]);
+            for (int i = 0; i < revisions.length; i++) {
+                String value = valueAt(ctx, revisions[i]);
+                ctx.expect("GET " + KEY + " at revision " + revisions[i], value, "v" + (i + 1));
+                ctx.out().println("GET " + KEY + " at revision " + revisions[i] + " = " + value);
             }
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + revisions[0] + " replays the past, in order:");
             try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), revisions[0], ctx.timeout())) {
                 for (int i = 0; i < revisions.length; i++) {
-                    printEvent(ctx, feed.nextEvent("replay of " + PREFIX));
+                    WatchEvent event = feed.nextEvent("replay of " + PREFIX);
+                    ctx.expect("replayed event " + (i + 1), event.getKeyValue().getModRevision(), revisions[i]);
+                    printEvent(ctx, event);
                 }
+            }
+
+            if (!ctx.mayCompact()) {
+                ctx.out().println("COMPACT skipped: it would drop the older revisions of every key on this etcd, not only ours;"
+                    + " add --compact-history to allow it, or run without --endpoints on a throwaway etcd");
+                return;
             }
 
             // Compaction is cluster-wide: it drops every key's history below this revision, not only ours.
@@ -89,7 +90,7 @@ public final class HistorySection implements Section {
     private static String valueAt(SectionContext ctx, long revision) {
         GetResponse response = ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()),
             "GET " + KEY + " at revision " + revision);
-        return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
+        return value(response);
     }
 
     private static void printEvent(SectionContext ctx, WatchEvent event) {
@@ -114,5 +115,10 @@ public final class HistorySection implements Section {
             throw failure;
         }
         throw new DemoFailure(what + " succeeded below the compaction point");
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of(PREFIX);
     }
 }

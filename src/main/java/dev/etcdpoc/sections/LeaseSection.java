@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -26,30 +27,16 @@ public final class LeaseSection implements Section {
     private static final long TTL_SECONDS = 2;
 
     @Override
-    public String name() {
-        return "lease";
-    }
-
-    @Override
-    public String title() {
-        return "Leases (service discovery)";
-    }
-
-    @Override
-    public String summary() {
-        return "service instances registered with leases; a stopped one expires, a revoked one goes at once";
-    }
-
-    @Override
     public void run(SectionContext ctx) {
         ctx.out().println("Two service instances register under " + SERVICES + ", each key attached to a lease kept alive.");
         ctx.out().println("An instance that stops renewing vanishes from the registry by itself: no stale entries after a crash.");
-        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX);
-             KeptAliveLease first = KeptAliveLease.grant(ctx.client(), "instance-1", TTL_SECONDS, ctx.timeout());
+        // Each registration lives on its instance's lease: closing the lease (revoke) deletes it,
+        // however the section ends, and nothing else needs cleaning up.
+        try (KeptAliveLease first = KeptAliveLease.grant(ctx.client(), "instance-1", TTL_SECONDS, ctx.timeout());
              KeptAliveLease second = KeptAliveLease.grant(ctx.client(), "instance-2", TTL_SECONDS, ctx.timeout())) {
             register(ctx, "instance-1", "127.0.0.1:8081", first);
             register(ctx, "instance-2", "127.0.0.1:8082", second);
-            long listed = list(ctx);
+            long listed = list(ctx, "instance-1, instance-2");
 
             // Watch from the revision after the listing: every later change to the registry arrives, none is missed.
             try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(SERVICES), listed + 1, ctx.timeout())) {
@@ -64,12 +51,12 @@ public final class LeaseSection implements Section {
                     throw new DemoFailure("instance-1's key is gone but its lease still has " + ttl + "s to live");
                 }
                 ctx.out().println("instance-1's lease has expired: etcd no longer knows it (TTL -1)");
-                list(ctx);
+                list(ctx, "instance-2");
 
                 second.revoke();
                 ctx.out().println("instance-2 shuts down cleanly: REVOKE its lease");
                 expectDelete(ctx, feed.nextEvent("revoke of instance-2's lease"), "instance-2");
-                list(ctx);
+                list(ctx, "(none)");
             }
         }
     }
@@ -80,14 +67,16 @@ public final class LeaseSection implements Section {
         ctx.out().println("PUT " + SERVICES + instance + " = " + address + " (with its lease, TTL " + lease.ttlSeconds() + "s)");
     }
 
-    /** Prints the registered instances; returns the revision the listing saw. */
-    private static long list(SectionContext ctx) {
+    /** Prints the registered instances, which must be {@code expected}; returns the revision the listing saw. */
+    private static long list(SectionContext ctx, String expected) {
         GetResponse response = ctx.await(ctx.client().getKVClient().get(bytes(SERVICES),
             GetOption.builder().isPrefix(true).withKeysOnly(true).build()), "GET " + SERVICES);
         String names = response.getKvs().stream()
             .map(kv -> text(kv.getKey()).substring(SERVICES.length()))
             .collect(Collectors.joining(", "));
-        ctx.out().println("LIST " + SERVICES + ": " + (names.isEmpty() ? "(none)" : names));
+        String listed = names.isEmpty() ? "(none)" : names;
+        ctx.expect("LIST " + SERVICES, listed, expected);
+        ctx.out().println("LIST " + SERVICES + ": " + listed);
         return response.getHeader().getRevision();
     }
 
@@ -96,5 +85,10 @@ public final class LeaseSection implements Section {
             throw new DemoFailure("expected " + SERVICES + instance + " to be deleted, the watch saw " + WatchFeed.describe(event));
         }
         ctx.out().println("  Watch event: " + WatchFeed.describe(event));
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of(PREFIX);
     }
 }

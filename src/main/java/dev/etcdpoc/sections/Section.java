@@ -1,28 +1,19 @@
 package dev.etcdpoc.sections;
 
+import java.util.List;
+
 /**
  * One demo section: a self-contained recipe that writes its story to {@link SectionContext#out()}.
- * A section never parses options, never exits the JVM and leaves etcd as it found it.
+ * A section never parses options, never exits the JVM, and writes, changes and deletes only keys
+ * it created: the etcd may be shared with other people.
  */
 public interface Section {
-    /** The name used on the command line, e.g. "crud". */
-    String name();
-
-    /** The heading printed as "--- title ---". */
-    String title();
-
-    /** One line for --list. */
-    String summary();
-
     void run(SectionContext ctx) throws InterruptedException;
 
-    /** False for a section that needs a specially configured etcd, so {@code all} leaves it out. */
-    default boolean runsOnAnyEtcd() {
-        return true;
-    }
-
-    /** True for a section that starts and breaks its own throwaway cluster instead of using the demo's etcd. */
-    default boolean startsOwnCluster() {
-        return false;
-    }
+    /**
+     * The keys this section writes on the demo's etcd; a name ending in "/" stands for every key
+     * under it. Before a run, any of them that already exists is someone else's data, and the run
+     * refuses to start rather than overwrite or delete it.
+     */
+    List<String> keys();
 }

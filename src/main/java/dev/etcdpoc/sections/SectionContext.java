@@ -1,42 +1,42 @@
 package dev.etcdpoc.sections;
 
-import static dev.etcdpoc.core.Bytes.bytes;
-import static dev.etcdpoc.core.Bytes.text;
-
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.connect.Credentials;
 import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Endpoints;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.DeleteOption;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * What a section gets: a connected client, where to print, how long any one step may take, and
- * how to connect once more (as another user, say) the same way.
+ * What a section gets: a connected client, where to print, how long any one step may take, how
+ * to connect once more (as another user, say) the same way, and whether it may compact.
  */
 public final class SectionContext {
     private final Client client;
     private final ClientFactory clients;
     private final PrintStream out;
     private final Endpoints endpoints;
+    private final boolean mayCompact;
 
     /**
-     * @param client    connected to the etcd the demo runs against; null when every chosen section
-     *                  starts its own cluster
-     * @param clients   how {@code client} was built, to build more the same way
-     * @param endpoints where {@code client} connects; null with it
+     * @param client     connected to the etcd the demo runs against; null when every chosen section
+     *                   starts its own cluster
+     * @param clients    how {@code client} was built, to build more the same way
+     * @param endpoints  where {@code client} connects; null with it
+     * @param mayCompact true when compacting this etcd's history hurts nobody (a throwaway etcd) or
+     *                   the user allowed it (--compact-history)
      */
-    public SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints) {
+    public SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints, boolean mayCompact) {
         this.client = client;
         this.clients = clients;
         this.out = out;
         this.endpoints = endpoints;
+        this.mayCompact = mayCompact;
     }
 
     public Client client() {
@@ -59,6 +59,11 @@ public final class SectionContext {
         return clients.timeout();
     }
 
+    /** Compaction drops every key's history below a revision, for the whole cluster: only when this is true. */
+    public boolean mayCompact() {
+        return mayCompact;
+    }
+
     /** The user {@link #client()} authenticates as, if any. */
     public Optional<Credentials> credentials() {
         return clients.credentials();
@@ -74,34 +79,18 @@ public final class SectionContext {
         return Await.result(call, timeout(), what);
     }
 
-    /** A key's value as text, or "" when the key does not exist (a get of a missing key returns no KeyValue). */
-    public String read(String key) {
-        GetResponse response = await(client().getKVClient().get(bytes(key)), "GET " + key);
-        return response.getKvs().isEmpty() ? "" : text(response.getKvs().get(0).getValue());
-    }
-
-    /** Deletes every key under {@code prefix}: how a section leaves etcd as it found it. */
-    public void deletePrefix(String prefix) {
-        await(client().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()), "DELETE " + prefix);
-    }
-
     /**
-     * Deletes every key under {@code prefix} when closed: {@code try (Cleanup c = ctx.deletingAfterwards(PREFIX)) {...}}.
-     * Unlike a finally block, a clean-up that fails too (etcd gone) cannot hide why the section failed:
-     * try-with-resources keeps the first failure and attaches the clean-up's as suppressed.
+     * Fails the run unless {@code actual} is what the recipe produces. A demo that printed another
+     * client's value and exited 0 would teach the wrong thing, so a surprise ends the run (exit 1).
      */
-    public Cleanup deletingAfterwards(String prefix) {
-        return () -> deletePrefix(prefix);
+    public void expect(String what, Object actual, Object expected) {
+        if (!Objects.equals(actual, expected)) {
+            throw new DemoFailure(what + " is " + quoted(actual) + ", expected " + quoted(expected)
+                + ": another client may be writing the same keys (run with --namespace PREFIX to keep apart)");
+        }
     }
 
-    /** Something to undo when a section ends, however it ends. */
-    public interface Cleanup extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** Waits until {@code latch} reaches zero, at most the request deadline. */
-    public void await(CountDownLatch latch, String what) {
-        Await.latch(latch, timeout(), what);
+    private static String quoted(Object value) {
+        return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
     }
 }

@@ -1,43 +1,72 @@
 package dev.etcdpoc.sections;
 
+import static dev.etcdpoc.sections.Sections.Needs.ANY_ETCD;
+import static dev.etcdpoc.sections.Sections.Needs.AUTH_ENABLED;
+import static dev.etcdpoc.sections.Sections.Needs.OWN_CLUSTER;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Every section the demo knows, in the order they run. Adding a section = one line here. */
 public final class Sections {
+    /** What a section needs from the etcd it is given. */
+    public enum Needs {
+        /** Any etcd: it runs in {@code all}. */
+        ANY_ETCD,
+        /** An etcd with auth enabled and root's credentials: not in {@code all}. */
+        AUTH_ENABLED,
+        /** Nothing: it starts (and breaks) its own throwaway cluster. */
+        OWN_CLUSTER
+    }
+
+    /** A section as the command line knows it: its name, its "--- title ---", its line in --list. */
+    public record Entry(String name, String title, String summary, Needs needs, Section section) {
+    }
+
     /** What the PoC printed, and what runs when no section is named. */
     public static final List<String> POC = List.of("crud", "watch", "txn");
 
-    private static final List<Section> ALL = List.of(
-        new CrudSection(),
-        new WatchSection(),
-        new TxnSection(),
-        new CasSection(),
-        new LeaseSection(),
-        new LockSection(),
-        new ElectionSection(),
-        new HistorySection(),
-        new AuthSection(),
-        new FailoverSection());
+    private static final List<Entry> ALL = List.of(
+        new Entry("crud", "Basic CRUD", "put, get, update and delete one key (the PoC)", ANY_ETCD, new CrudSection()),
+        new Entry("watch", "Watch", "watch one key while it is put twice and deleted (the PoC)", ANY_ETCD, new WatchSection()),
+        new Entry("txn", "Transaction (atomic multi-key write)",
+            "one transaction writes two keys; a prefix watch gets both in one response (the PoC)", ANY_ETCD, new TxnSection()),
+        new Entry("cas", "Compare-and-swap (optimistic concurrency)",
+            "two writers update one value from the same read; one wins, the other retries", ANY_ETCD, new CasSection()),
+        new Entry("lease", "Leases (service discovery)",
+            "service instances registered with leases; a stopped one expires, a revoked one goes at once", ANY_ETCD, new LeaseSection()),
+        new Entry("lock", "Distributed lock",
+            "two workers contend for one lock; the second waits; writes are fenced by the lock key", ANY_ETCD, new LockSection()),
+        new Entry("election", "Leader election",
+            "two candidates campaign; one leads, an observer follows; the leader resigns, the other takes over", ANY_ETCD,
+            new ElectionSection()),
+        new Entry("history", "MVCC history",
+            "read a key at older revisions, replay its changes by watch; compact only where allowed", ANY_ETCD, new HistorySection()),
+        new Entry("auth", "Auth (a user who may use one prefix only)",
+            "as root, make a user with read-write on demo/auth/ only; etcd refuses it elsewhere (needs --user root; not in all)",
+            AUTH_ENABLED, new AuthSection()),
+        new Entry("failover", "Failover (3-member cluster)",
+            "kill the leader mid-stream, then two of three members: no acknowledged write is lost", OWN_CLUSTER,
+            new FailoverSection()));
 
     private Sections() {
     }
 
-    public static List<Section> all() {
+    public static List<Entry> all() {
         return ALL;
     }
 
-    /** What {@code all} runs: every section that works against any etcd. */
-    public static List<Section> forAll() {
-        return ALL.stream().filter(Section::runsOnAnyEtcd).collect(Collectors.toList());
+    /** What {@code all} runs: every section that works against any etcd, or brings its own. */
+    public static List<Entry> forAll() {
+        return ALL.stream().filter(e -> e.needs() != AUTH_ENABLED).collect(Collectors.toList());
     }
 
-    public static Optional<Section> named(String name) {
-        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    public static Optional<Entry> named(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
     public static List<String> names() {
-        return ALL.stream().map(Section::name).collect(Collectors.toList());
+        return ALL.stream().map(Entry::name).collect(Collectors.toList());
     }
 }

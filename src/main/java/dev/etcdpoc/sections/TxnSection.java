@@ -1,14 +1,17 @@
 package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.value;
 
+import dev.etcdpoc.sections.support.CreatedKeys;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The PoC's third section: one transaction writes two keys at one revision, so a watcher on their
@@ -16,42 +19,43 @@ import io.etcd.jetcd.watch.WatchResponse;
  */
 public final class TxnSection implements Section {
     private static final String PREFIX = "animals/";
-
-    @Override
-    public String name() {
-        return "txn";
-    }
-
-    @Override
-    public String title() {
-        return "Transaction (atomic multi-key write)";
-    }
-
-    @Override
-    public String summary() {
-        return "one transaction writes two keys; a prefix watch gets both in one response (the PoC)";
-    }
+    private static final String COW = PREFIX + "cow";
+    private static final String CHICKEN = PREFIX + "chicken";
 
     @Override
     public void run(SectionContext ctx) {
         KV kv = ctx.client().getKVClient();
         GetOption underPrefix = GetOption.builder().isPrefix(true).build();
         long next = ctx.await(kv.get(bytes(PREFIX), underPrefix), "GET animals/").getHeader().getRevision() + 1;
-        try (SectionContext.Cleanup cleanup = ctx.deletingAfterwards(PREFIX)) {
+        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
             try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), next, ctx.timeout())) {
-                ctx.await(kv.txn()
-                    .Then(Op.put(bytes(PREFIX + "cow"), bytes("moo"), PutOption.DEFAULT),
-                          Op.put(bytes(PREFIX + "chicken"), bytes("cluck"), PutOption.DEFAULT))
-                    .commit(), "TXN put animals/cow, animals/chicken");
+                long revision = ctx.await(kv.txn()
+                    .Then(Op.put(bytes(COW), bytes("moo"), PutOption.DEFAULT),
+                          Op.put(bytes(CHICKEN), bytes("cluck"), PutOption.DEFAULT))
+                    .commit(), "TXN put animals/cow, animals/chicken").getHeader().getRevision();
+                created.add(COW, revision);
+                created.add(CHICKEN, revision);
 
                 WatchResponse response = feed.nextResponse("watch on animals/");
-                ctx.out().println("  Watch received " + response.getEvents().size() + " event(s) in one response:");
-                for (WatchEvent event : response.getEvents()) {
-                    ctx.out().println("    " + WatchFeed.describe(event));
-                }
+                List<String> events = response.getEvents().stream().map(WatchFeed::describe).collect(Collectors.toList());
+                ctx.expect("the watch response on animals/", events,
+                    List.of("animals/cow -> \"moo\" (Put)", "animals/chicken -> \"cluck\" (Put)"));
+                ctx.out().println("  Watch received " + events.size() + " event(s) in one response:");
+                events.forEach(event -> ctx.out().println("    " + event));
             }
-            ctx.out().println(String.format("GET %-15s = %s", PREFIX + "cow", ctx.read(PREFIX + "cow")));
-            ctx.out().println(String.format("GET %-15s = %s", PREFIX + "chicken", ctx.read(PREFIX + "chicken")));
+            printValue(ctx, kv, COW, "moo");
+            printValue(ctx, kv, CHICKEN, "cluck");
         }
+    }
+
+    private static void printValue(SectionContext ctx, KV kv, String key, String expected) {
+        String value = value(ctx.await(kv.get(bytes(key)), "GET " + key));
+        ctx.expect("GET " + key, value, expected);
+        ctx.out().println(String.format("GET %-15s = %s", key, value));
+    }
+
+    @Override
+    public List<String> keys() {
+        return List.of(PREFIX);
     }
 }

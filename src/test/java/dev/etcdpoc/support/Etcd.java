@@ -1,6 +1,7 @@
 package dev.etcdpoc.support;
 
 import static dev.etcdpoc.core.Bytes.bytes;
+import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Await;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -38,6 +40,30 @@ public final class Etcd implements AutoCloseable {
     /** etcd's current revision. */
     public long revision() {
         return await(client.getKVClient().get(bytes("\0"))).getHeader().getRevision();
+    }
+
+    /**
+     * Every key with its value, create and mod revision, version and lease, in key order: what a
+     * run on a shared etcd must leave exactly as it found it.
+     */
+    public List<String> dump() {
+        GetOption everything = GetOption.builder().withRange(bytes("\0")).build();
+        return await(client.getKVClient().get(bytes("\0"), everything)).getKvs().stream()
+            .map(kv -> text(kv.getKey()) + "=" + text(kv.getValue()) + " create=" + kv.getCreateRevision()
+                + " mod=" + kv.getModRevision() + " version=" + kv.getVersion() + " lease=" + kv.getLease())
+            .toList();
+    }
+
+    /** Puts {@code key} = {@code value}; returns the revision of the write. */
+    public long put(String key, String value) {
+        return await(client.getKVClient().put(bytes(key), bytes(value))).getHeader().getRevision();
+    }
+
+    /** Deletes exactly these keys, as a test that made them cleans up. */
+    public void delete(String... keys) {
+        for (String key : keys) {
+            await(client.getKVClient().delete(bytes(key)));
+        }
     }
 
     /** How many keys start with {@code prefix} ("" counts every key). */

@@ -20,6 +20,11 @@ public final class PocProcess {
 
     /** The same, with options for the JVM, such as {@code -Djava.io.tmpdir=...}. */
     public static Process start(List<String> jvmOptions, Map<String, String> env, String... args) {
+        return start(ProcessBuilder.Redirect.PIPE, jvmOptions, env, args);
+    }
+
+    /** The same, with stdout going to {@code out} (a file, say) instead of a pipe. */
+    public static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = Stream.of(Stream.of(java), jvmOptions.stream(),
                 Stream.of("-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"), Stream.of(args))
@@ -27,6 +32,7 @@ public final class PocProcess {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
         pb.environment().putAll(env);
+        pb.redirectOutput(out);
         try {
             return pb.start();
         } catch (IOException e) {

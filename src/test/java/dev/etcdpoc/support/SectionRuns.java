@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** What every beyond-PoC section test checks: the section runs cleanly and leaves nothing behind. */
 public final class SectionRuns {
@@ -13,14 +14,15 @@ public final class SectionRuns {
     }
 
     /**
-     * Runs {@code section} alone and asserts exit 0, a silent stderr, no key left under
-     * {@code demo/<section>/} and as many leases as before.
+     * Runs {@code section} alone (with {@code options}, if any) and asserts exit 0, a silent stderr,
+     * no key left under {@code demo/<section>/} and as many leases as before.
      */
-    public static PocRun runLeavingNothing(EtcdFixture etcd, String section) {
+    public static PocRun runLeavingNothing(EtcdFixture etcd, String section, String... options) {
         try (Etcd check = new Etcd(etcd.endpoints())) {
             long leasesBefore = check.leaseCount();
 
-            PocRun run = PocRun.of("-e", etcd.endpoints().toString(), section);
+            PocRun run = PocRun.of(Stream.concat(Stream.of("-e", etcd.endpoints().toString(), section), Stream.of(options))
+                .toArray(String[]::new));
 
             assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
             assertThat(run.err()).as("stderr of a successful run").isEmpty();

@@ -1,0 +1,57 @@
+package dev.etcdpoc.sections.support;
+
+import static dev.etcdpoc.core.Bytes.bytes;
+
+import dev.etcdpoc.core.Await;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The keys a run created, deleted again when closed: {@code try (CreatedKeys created = ...) {...}}
+ * cleans up however the block ends. On a shared etcd a clean-up must delete only what it created,
+ * never "everything under my prefix": each delete is a txn that first compares the key's create
+ * revision with the one this run's write produced, so a key somebody else created meanwhile (or
+ * created again after ours was deleted) is left alone.
+ */
+public final class CreatedKeys implements AutoCloseable {
+    private final KV kv;
+    private final Duration timeout;
+    private final Map<String, Long> createdAt = new LinkedHashMap<>();
+
+    public CreatedKeys(Client client, Duration timeout) {
+        this.kv = client.getKVClient();
+        this.timeout = timeout;
+    }
+
+    /** Records that this run created {@code key} with the write answered at {@code revision}. */
+    public void add(String key, long revision) {
+        createdAt.putIfAbsent(key, revision);
+    }
+
+    /**
+     * Deletes every recorded key still as this run created it: all in one txn, the usual case, else
+     * one by one. A key already gone compares as create revision 0 and is skipped.
+     */
+    @Override
+    public void close() {
+        if (createdAt.isEmpty() || deleteIfCreatedHere(createdAt) || createdAt.size() == 1) {
+            return;
+        }
+        createdAt.forEach((key, revision) -> deleteIfCreatedHere(Map.of(key, revision)));
+    }
+
+    private boolean deleteIfCreatedHere(Map<String, Long> keys) {
+        Txn txn = kv.txn();
+        keys.forEach((key, revision) -> txn.If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(revision))));
+        keys.keySet().forEach(key -> txn.Then(Op.delete(bytes(key), DeleteOption.DEFAULT)));
+        return Await.result(txn.commit(), timeout, "DELETE " + String.join(", ", keys.keySet())).isSucceeded();
+    }
+}
