@@ -34,12 +34,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Throwaway etcd members started from the etcd binary ({@link #binaryAvailable()} says which one): loopback only, free
- * ports, a temp data dir each, killed by PID and deleted on {@link #close()} — also on Ctrl-C,
- * through a shutdown hook. One member is the demo's embedded default; three make a real Raft
- * cluster whose members can be killed and restarted by index. With {@link Tls} the members serve
- * clients over https, and with {@link Tls#requireClientCertificates} only to clients with a
- * certificate signed by the given CA (mutual TLS).
+ * Throwaway etcd members started from the etcd binary ({@link #binaryAvailable()} says which one):
+ * loopback only, free ports, a temp data dir each, killed by PID and deleted on {@link #close()} —
+ * also on Ctrl-C, through a shutdown hook. One member is the demo's embedded default; three make a
+ * real Raft cluster whose members can be killed and restarted by index. With {@link Tls} the
+ * members serve clients over https, and with {@link Tls#requireClientCertificates} only to clients
+ * with a certificate signed by the given CA (mutual TLS).
  */
 public final class LocalEtcd implements AutoCloseable {
     /**
