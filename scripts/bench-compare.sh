@@ -30,6 +30,7 @@ DEMO_RUNS=${DEMO_RUNS:-5}
 GOBENCH_SRC=${GOBENCH_SRC:-$(cd .. && pwd)/shared/anchors/gobench}
 BEFORE=${BEFORE:-}
 
+bash scripts/install-etcd.sh >/dev/null
 # shellcheck source=lib/local-etcd.sh
 . scripts/lib/local-etcd.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-compare.XXXXXX")
@@ -43,8 +44,7 @@ trap 'exit 130' INT TERM
 say() { echo "bench-compare: $*" >&2; }
 
 # --- prerequisites --------------------------------------------------------------------------------
-bash scripts/install-etcd.sh
-command -v etcdctl >/dev/null || { say "etcdctl is missing: apt-get install etcd-client"; exit 1; }
+[ -n "$LOCAL_ETCDCTL_BIN" ] || { say "etcdctl is missing: scripts/install-etcd.sh fetches it"; exit 1; }
 if [ ! -f target/poc.jar ]; then
   say "building target/poc.jar"
   mvn -B -q package -DskipTests
@@ -160,7 +160,7 @@ round1() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.1f", v}
 echo "## jetcd vs etcd's Go client"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), Linux $(uname -r);"
-echo "$(etcd --version | head -n 1), one member, data in $(dirname "$LOCAL_ETCD_DIR"); $(java -version 2>&1 | head -n 1);"
+echo "$("$LOCAL_ETCD_BIN" --version | head -n 1), one member, data in $(dirname "$LOCAL_ETCD_DIR"); $(java -version 2>&1 | head -n 1);"
 echo "$(go version 2>/dev/null || echo 'go ?'); load average before $load_before, after $load_after."
 echo "Medians of $ROUNDS rounds of $TOTAL timed requests, $(du -h target/poc.jar | cut -f1) jar; ${bench_minutes} min."
 echo

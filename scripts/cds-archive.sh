@@ -13,12 +13,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 jar=${1:-$here/../target/poc.jar}
 jsa=${2:-${jar%.jar}.jsa}
 rm -f "$jsa"
-if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; then
-  echo "cds-archive: no etcd or etcdctl on the PATH: no $jsa (scripts/poc works without it; scripts/install-etcd.sh installs both)" >&2
-  exit 0
-fi
 # shellcheck source=lib/local-etcd.sh
 . "$here/lib/local-etcd.sh"
+if [ -z "$LOCAL_ETCD_BIN" ] || [ -z "$LOCAL_ETCDCTL_BIN" ]; then
+  echo "cds-archive: no etcd or etcdctl: no $jsa (scripts/poc works without it; scripts/install-etcd.sh fetches both)" >&2
+  exit 0
+fi
 trap local_etcd_stop EXIT
 if ! local_etcd_start; then
   echo "cds-archive: could not start a throwaway etcd; no $jsa (scripts/poc works without it)" >&2

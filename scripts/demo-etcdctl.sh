@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The demo's etcd operations (crud, watch, txn) done with etcdctl, one process per operation,
 # so the demo's wall time can be compared with the shell way of doing the same thing.
-# Usage: scripts/demo-etcdctl.sh http://127.0.0.1:PORT      (needs etcdctl: apt-get install etcd-client)
+# Usage: scripts/demo-etcdctl.sh http://127.0.0.1:PORT
+# etcdctl: the one next to the project's etcd (scripts/install-etcd.sh fetches both), else the PATH's.
 # Prints what etcdctl printed; exits non-zero if any step fails or a watch misses an event for 10 s.
 set -euo pipefail
 url=${1:?usage: $0 ENDPOINT_URL}
 export ETCDCTL_API=3
-ctl() { etcdctl --endpoints "$url" "$@"; }
+# shellcheck source=lib/local-etcd.sh
+. "$(dirname "$0")/lib/local-etcd.sh"
+[ -n "$LOCAL_ETCDCTL_BIN" ] || { echo "demo-etcdctl: no etcdctl; scripts/install-etcd.sh fetches it" >&2; exit 1; }
+ctl() { "$LOCAL_ETCDCTL_BIN" --endpoints "$url" "$@"; }
 scratch=$(mktemp -d)
 watcher=
 cleanup() {

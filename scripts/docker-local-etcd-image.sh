@@ -3,13 +3,16 @@
 #
 # Why: on this machine no image registry is reachable (no Docker Hub, no quay.io), so the
 # etcd image that compose.yml and Testcontainers would normally pull cannot be had. Debian's
-# packages are reachable, so this script installs Debian's docker.io, starts dockerd if none
-# answers (there is no systemd here), and makes an image from Debian's etcd binaries with
-# `docker import` - nothing is pulled.
+# packages are reachable, so this script installs Debian's docker.io when dockerd is missing,
+# starts dockerd if none answers (there is no systemd here), and makes an image with `docker import`
+# from the same etcd binary the process backend uses - nothing is pulled. That binary is
+# ETCD_BINARY, else the project's .etcd/bin/etcd (scripts/install-etcd.sh fetches it: etcd 3.5),
+# else the PATH's; etcdctl is the one next to it.
 #
 # Usage:
-#   scripts/docker-local-etcd-image.sh [TAG]        # TAG defaults to etcd-local:3.4.23
+#   scripts/docker-local-etcd-image.sh [TAG]        # TAG defaults to etcd-local:VERSION, e.g. etcd-local:3.5.30
 #   ETCD_IMAGE=$(scripts/docker-local-etcd-image.sh | tail -n 1)
+#   ETCD_BINARY=.etcd/bookworm/usr/bin/etcd scripts/docker-local-etcd-image.sh   # etcd-local:3.4.23
 #
 # The last line printed on stdout is the tag; progress goes to stderr. Running it again is
 # fine: a working engine is left alone, and the image is rebuilt only when the Debian
@@ -22,7 +25,7 @@
 #   DOCKERD_PID    dockerd's PID   (default /tmp/dockerd.pid)
 #   FORCE=1        rebuild the image even if it is up to date
 #
-# dockerd is left running; stop it with: kill "$(cat /tmp/dockerd.pid)"
+# A dockerd this script starts is left running; stop it with: kill "$(cat /tmp/dockerd.pid)"
 #
 # The image holds /usr/local/bin/etcd and /usr/local/bin/etcdctl, the shared libraries they
 # load, and empty /tmp and /var/lib/etcd; CMD is /usr/local/bin/etcd, ports 2379 and 2380.
@@ -33,7 +36,7 @@
 # (HTTP GET /health on the mapped client port, or the "ready to serve client requests" log line).
 set -euo pipefail
 
-TAG="${1:-etcd-local:3.4.23}"
+here="$(cd "$(dirname "$0")" && pwd)"
 DOCKERD_LOG="${DOCKERD_LOG:-/tmp/dockerd.log}"
 DOCKERD_PID="${DOCKERD_PID:-/tmp/dockerd.pid}"
 DOCKERD_FLAGS="${DOCKERD_FLAGS:-}"
@@ -47,16 +50,20 @@ as_root() {
 }
 
 # --- 1. packages ------------------------------------------------------------------------
-missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-[ -x /usr/bin/etcd ] || missing+=(etcd-server)
-[ -x /usr/bin/etcdctl ] || missing+=(etcd-client)
-if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 \
-        || { as_root apt-get update >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
+if ! command -v dockerd >/dev/null 2>&1; then
+    log "installing docker.io"
+    as_root apt-get update -qq >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >&2
 fi
 command -v docker >/dev/null 2>&1 || die "no docker CLI on the PATH after installing docker.io"
+bash "$here/install-etcd.sh" >/dev/null
+# shellcheck source=lib/local-etcd.sh
+. "$here/lib/local-etcd.sh"
+[ -n "$LOCAL_ETCD_BIN" ] && [ -n "$LOCAL_ETCDCTL_BIN" ] || die "no etcd and etcdctl binaries (scripts/install-etcd.sh, or ETCD_BINARY)"
+ETCD_BIN="$(readlink -f "$LOCAL_ETCD_BIN")"
+ETCDCTL_BIN="$(readlink -f "$LOCAL_ETCDCTL_BIN")"
+version="$("$ETCD_BIN" --version 2>/dev/null | awk '/^etcd Version:/ { print $3 }')"
+TAG="${1:-etcd-local:${version:-unknown}}"
 
 # --- 2. engine --------------------------------------------------------------------------
 docker_ok() { docker info >/dev/null 2>&1; }
@@ -101,7 +108,7 @@ else
 fi
 
 # --- 3. image ---------------------------------------------------------------------------
-BINARIES=(/usr/bin/etcd /usr/bin/etcdctl)
+BINARIES=("$ETCD_BIN" "$ETCDCTL_BIN")
 
 # The shared libraries the binaries load (libc and the dynamic loader, as of Debian 12).
 libs() {
@@ -127,8 +134,8 @@ else
     root="$work/root"
     mkdir -p "$root/usr/local/bin" "$root/tmp" "$root/var/lib/etcd" "$root/etc"
     chmod 1777 "$root/tmp"
-    cp /usr/bin/etcd "$root/usr/local/bin/etcd"
-    cp /usr/bin/etcdctl "$root/usr/local/bin/etcdctl"
+    cp "$ETCD_BIN" "$root/usr/local/bin/etcd"
+    cp "$ETCDCTL_BIN" "$root/usr/local/bin/etcdctl"
     for l in "${LIBS[@]}"; do
         mkdir -p "$root$(dirname "$l")"
         cp -L "$l" "$root$l"          # -L: the file itself, not the symlink
@@ -136,8 +143,7 @@ else
     # Go's resolver reads this; "files dns" is also its default when the file is absent.
     printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
     tar -C "$root" --numeric-owner --owner=0 --group=0 -cf "$work/rootfs.tar" .
-    version="$(/usr/bin/etcd --version 2>/dev/null | awk '/^etcd Version:/ { print $3 }')"
-    log "importing $TAG (etcd ${version:-?} from Debian, libraries: ${LIBS[*]})"
+    log "importing $TAG (etcd ${version:-?} from $ETCD_BIN, libraries: ${LIBS[*]})"
     docker import \
         --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
         --change 'EXPOSE 2379 2380' \

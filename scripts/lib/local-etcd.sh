@@ -1,10 +1,29 @@
 # Sourced by the scripts that need a throwaway etcd (bench-compare.sh, cds-archive.sh): one member
-# from the etcd binary on the PATH, listening on free loopback ports (never 2379), with a temp data
+# from the same etcd binary the Java side uses, listening on free loopback ports (never 2379), with a temp data
 # dir, stopped by its PID. The Java side has its own launcher (LocalEtcd); this is the shell's.
 #
 #   local_etcd_start [ETCD_FLAG...]   sets LOCAL_ETCD_URL, LOCAL_ETCD_PID, LOCAL_ETCD_DIR
 #   local_etcd_stop                   stops it (TERM, then KILL after 10 s) and deletes its data
 #   local_etcd_ctl ARG...             etcdctl against it
+#   LOCAL_ETCD_BIN, LOCAL_ETCDCTL_BIN the binaries (empty when there is none)
+
+# The binary: ETCD_BINARY, else the project's .etcd/bin/etcd (scripts/install-etcd.sh), else the
+# PATH's - the order LocalEtcd uses. etcdctl: the one next to it, else the PATH's.
+local_etcd_find() {
+  local project
+  project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  if [ -n "${ETCD_BINARY:-}" ]; then
+    LOCAL_ETCD_BIN=$ETCD_BINARY
+  elif [ -x "$project/.etcd/bin/etcd" ]; then
+    LOCAL_ETCD_BIN=$project/.etcd/bin/etcd
+  else
+    LOCAL_ETCD_BIN=$(command -v etcd || true)
+  fi
+  LOCAL_ETCDCTL_BIN=
+  [ -n "$LOCAL_ETCD_BIN" ] && [ -x "$(dirname "$LOCAL_ETCD_BIN")/etcdctl" ] && LOCAL_ETCDCTL_BIN=$(dirname "$LOCAL_ETCD_BIN")/etcdctl
+  [ -n "$LOCAL_ETCDCTL_BIN" ] || LOCAL_ETCDCTL_BIN=$(command -v etcdctl || true)
+}
+local_etcd_find
 
 local_etcd_free_port() {
   local port
@@ -27,7 +46,7 @@ local_etcd_start() {
     peer=$(local_etcd_free_port)
     LOCAL_ETCD_URL=http://127.0.0.1:$client
     # etcd reads ETCD_* variables as flags: start it without the caller's.
-    env $(env | sed -n 's/^\(ETCD_[A-Za-z0-9_]*\)=.*/-u \1/p') etcd --name local --data-dir "$LOCAL_ETCD_DIR/data" \
+    env $(env | sed -n 's/^\(ETCD_[A-Za-z0-9_]*\)=.*/-u \1/p') "$LOCAL_ETCD_BIN" --name local --data-dir "$LOCAL_ETCD_DIR/data" \
       --listen-client-urls "$LOCAL_ETCD_URL" --advertise-client-urls "$LOCAL_ETCD_URL" \
       --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
       --initial-cluster "local=http://127.0.0.1:$peer" "$@" > "$LOCAL_ETCD_DIR/etcd.log" 2>&1 &
@@ -50,7 +69,7 @@ local_etcd_start() {
 }
 
 local_etcd_ctl() {
-  ETCDCTL_API=3 etcdctl --endpoints "$LOCAL_ETCD_URL" --dial-timeout 2s --command-timeout 30s "$@"
+  ETCDCTL_API=3 "$LOCAL_ETCDCTL_BIN" --endpoints "$LOCAL_ETCD_URL" --dial-timeout 2s --command-timeout 30s "$@"
 }
 
 local_etcd_stop_process() {

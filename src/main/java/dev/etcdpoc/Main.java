@@ -50,8 +50,8 @@ public final class Main implements Callable<Integer> {
     private ConnectionOptions connection;
 
     @Option(names = "--local-cluster", paramLabel = "N",
-        description = "Run against a throwaway N-member etcd cluster started from the etcd binary on the PATH "
-            + "(1 to 7 members), stopped and deleted when the demo ends.")
+        description = "Run against a throwaway N-member etcd cluster started from the etcd binary "
+            + "(ETCD_BINARY, .etcd/bin/etcd, or the PATH) (1 to 7 members), stopped and deleted when the demo ends.")
     private Integer localCluster;
 
     @Option(names = "--compact-history",

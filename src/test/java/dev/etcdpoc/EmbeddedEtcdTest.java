@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * With no endpoint given and nothing at localhost:2379, the demo starts a throwaway etcd from the
- * binary on the PATH, and stops it however the run ends: normally, on SIGTERM (Ctrl-C sends
- * SIGINT, which the JVM handles the same way), on SIGKILL, or when there is no etcd binary at all.
+ * etcd binary (ETCD_BINARY, .etcd/bin/etcd, or the PATH), and stops it however the run ends:
+ * normally, on SIGTERM (Ctrl-C sends SIGINT, which the JVM handles the same way), on SIGKILL, or
+ * when there is no etcd binary at all.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EmbeddedEtcdTest {
@@ -55,7 +56,7 @@ class EmbeddedEtcdTest {
 
         assertThat(out).as("stdout").isEqualTo(PocOutput.FULL);
         assertThat(err.lines()).as("one notice on stderr").hasSize(1);
-        assertThat(err).contains("throwaway etcd at http://127.0.0.1:");
+        assertThat(err).as("the notice names the etcd version").containsPattern("throwaway etcd \\d+\\.\\d+\\.\\d+ at http://127\\.0\\.0\\.1:");
         assertThat(poc.exitValue()).isZero();
         assertThat(ProcessHandle.of(etcdPid(err))).as("the throwaway etcd is gone")
             .matches(p -> p.isEmpty() || !p.get().isAlive());
@@ -138,7 +139,8 @@ class EmbeddedEtcdTest {
 
     @Test
     void withoutAnEtcdBinaryItSaysHowToGetOne() throws Exception {
-        Process poc = PocProcess.start(Map.of("PATH", "/nonexistent"));
+        // ETCD_BINARY naming nothing: no fall back to the project's .etcd/ or the PATH.
+        Process poc = PocProcess.start(Map.of("PATH", "/nonexistent", "ETCD_BINARY", "/nonexistent/etcd"));
         String out = new String(poc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(poc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(poc.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -146,7 +148,7 @@ class EmbeddedEtcdTest {
         assertThat(poc.exitValue()).isEqualTo(1);
         assertThat(out).isEmpty();
         assertThat(err.lines()).hasSize(1);
-        assertThat(err).contains("no etcd binary is on the PATH", "docker compose up -d", "--endpoints");
+        assertThat(err).contains("no etcd binary to start", "scripts/install-etcd.sh", "docker compose up -d", "--endpoints");
     }
 
     private static long etcdPid(String stderr) {

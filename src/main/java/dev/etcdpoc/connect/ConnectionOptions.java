@@ -24,7 +24,8 @@ public final class ConnectionOptions {
 
     @Option(names = {"-e", "--endpoints"}, paramLabel = "URLS", converter = EndpointsConverter.class,
         description = "Comma-separated etcd client URLs (env: ETCD_ENDPOINTS). Default: " + Endpoints.DEFAULT
-            + ", or a throwaway local etcd when nothing answers there and an etcd binary is on the PATH.")
+            + ", or a throwaway local etcd when nothing answers there and there is an etcd binary "
+            + "(ETCD_BINARY, .etcd/bin/etcd from scripts/install-etcd.sh, or the PATH).")
     private Endpoints endpoints;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,

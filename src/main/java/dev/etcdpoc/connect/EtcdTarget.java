@@ -39,7 +39,8 @@ public final class EtcdTarget implements AutoCloseable {
         if (localCluster > 0) {
             LocalEtcd cluster = LocalEtcd.start(localCluster);
             reportLeftovers(cluster, notices);
-            notices.println("poc: started a throwaway " + localCluster + "-member etcd cluster at " + cluster.endpoints()
+            notices.println("poc: started a throwaway " + localCluster + "-member etcd " + cluster.version() + " cluster at "
+                + cluster.endpoints()
                 + "; it is stopped and deleted when the demo ends.");
             return new EtcdTarget(cluster.endpoints(), cluster);
         }
@@ -52,13 +53,14 @@ public final class EtcdTarget implements AutoCloseable {
             return new EtcdTarget(fallback, null);
         }
         if (!LocalEtcd.binaryAvailable()) {
-            throw new DemoFailure("nothing answers at " + Endpoints.DEFAULT + " and no etcd binary is on the PATH. "
-                + "Start etcd with 'docker compose up -d', install it with 'scripts/install-etcd.sh', "
+            throw new DemoFailure("nothing answers at " + Endpoints.DEFAULT + " and there is no etcd binary to start "
+                + "(ETCD_BINARY, else .etcd/bin/etcd, else the PATH). "
+                + "Start etcd with 'docker compose up -d', fetch it with 'scripts/install-etcd.sh', "
                 + "or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.");
         }
         LocalEtcd single = LocalEtcd.start(1);
         reportLeftovers(single, notices);
-        notices.println("poc: nothing answers at " + Endpoints.DEFAULT + ", so this run uses a throwaway etcd at "
+        notices.println("poc: nothing answers at " + Endpoints.DEFAULT + ", so this run uses a throwaway etcd " + single.version() + " at "
             + single.endpoints() + " (pid " + single.pid(0) + "); it is stopped and deleted when the demo ends.");
         return new EtcdTarget(single.endpoints(), single);
     }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,12 +35,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Throwaway etcd members started from the {@code etcd} binary on the PATH: loopback only, free
- * ports, a temp data dir each, killed by PID and deleted on {@link #close()} — also on Ctrl-C,
- * through a shutdown hook. One member is the demo's embedded default; three make a real Raft
- * cluster whose members can be killed and restarted by index. With {@link Tls} the members serve
- * clients over https, and with {@link Tls#requireClientCertificates} only to clients with a
- * certificate signed by the given CA (mutual TLS).
+ * Throwaway etcd members started from the etcd binary ({@link #binaryAvailable()} says which one):
+ * loopback only, free ports, a temp data dir each, killed by PID and deleted on {@link #close()} —
+ * also on Ctrl-C, through a shutdown hook. One member is the demo's embedded default; three make a
+ * real Raft cluster whose members can be killed and restarted by index. With {@link Tls} the
+ * members serve clients over https, and with {@link Tls#requireClientCertificates} only to clients
+ * with a certificate signed by the given CA (mutual TLS).
  */
 public final class LocalEtcd implements AutoCloseable {
     /**
@@ -53,6 +54,7 @@ public final class LocalEtcd implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
+    private static final Pattern VERSION = Pattern.compile("etcd Version: (\\S+)");
 
     /**
      * TLS for the client port: the server's certificate and key (PEM files), and, for mutual TLS,
@@ -90,9 +92,31 @@ public final class LocalEtcd implements AutoCloseable {
     private LocalEtcd() {
     }
 
-    /** True when an {@code etcd} executable is on the PATH. */
+    /**
+     * True when there is an etcd to start: {@code -Detcd.binary} or {@code ETCD_BINARY} when set (the
+     * version under test), else the project's {@code .etcd/bin/etcd} that scripts/install-etcd.sh
+     * fetches (etcd 3.5; found next to the jar's or classes' {@code target/}, or in the working
+     * directory), else {@code etcd} on the PATH.
+     */
     public static boolean binaryAvailable() {
         return binary() != null;
+    }
+
+    /** The etcd version these members run, such as "3.5.30" ("?" when {@code etcd --version} does not say). */
+    public String version() {
+        Path etcd = members.get(0).binary;
+        try {
+            Process p = new ProcessBuilder(etcd.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            String version = find(VERSION, out);
+            return version != null ? version : "?";
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
     }
 
     /** Starts {@code size} plain-http members and returns once every one of them reports healthy. */
@@ -104,8 +128,8 @@ public final class LocalEtcd implements AutoCloseable {
     public static LocalEtcd start(int size, Tls tls) {
         Path etcd = binary();
         if (etcd == null) {
-            throw new DemoFailure("no etcd binary on the PATH; install it (Debian/Ubuntu: apt-get install etcd-server, "
-                + "or run scripts/install-etcd.sh)");
+            throw new DemoFailure("no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
+                + "run scripts/install-etcd.sh (etcd 3.5 into .etcd/)");
         }
         // The hook is in place before the data dir exists, so a Ctrl-C at any moment deletes it.
         LocalEtcd cluster = new LocalEtcd();
@@ -324,15 +348,34 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private static Path binary() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
+        String chosen = System.getProperty("etcd.binary");
+        if (chosen == null || chosen.isBlank()) {
+            chosen = System.getenv("ETCD_BINARY");
         }
-        return Stream.of(path.split(File.pathSeparator))
+        if (chosen != null && !chosen.isBlank()) {
+            // Named on purpose (a version matrix): a wrong name must fail, not quietly run another etcd.
+            return Files.isExecutable(Path.of(chosen)) ? Path.of(chosen) : null;
+        }
+        String path = System.getenv("PATH");
+        Stream<Path> onPath = path == null ? Stream.empty() : Stream.of(path.split(File.pathSeparator))
             .filter(dir -> !dir.isEmpty())
-            .map(dir -> Path.of(dir, "etcd"))
+            .map(dir -> Path.of(dir, "etcd"));
+        return Stream.concat(projectEtcd(), onPath)
             .filter(Files::isExecutable)
             .findFirst().orElse(null);
+    }
+
+    /** .etcd/bin/etcd of this project: the jar (target/poc.jar) or classes (target/classes) sit two levels below it. */
+    private static Stream<Path> projectEtcd() {
+        Stream<Path> here = Stream.of(Path.of(".etcd", "bin", "etcd").toAbsolutePath());
+        try {
+            Path project = Path.of(LocalEtcd.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getParent().getParent();
+            return Stream.concat(Stream.of(project.resolve(".etcd/bin/etcd")), here);
+        } catch (RuntimeException | URISyntaxException e) {
+            // no code source on the file system (an unusual class loader): the working directory only
+            return here;
+        }
     }
 
     /** Ports the OS reports free right now; all held open together so none is handed out twice. */

@@ -9,8 +9,10 @@ import org.testcontainers.utility.DockerImageName;
 /** etcd in a container, with the image and flags compose.yml uses. */
 final class ContainerEtcd implements EtcdFixture {
     private final GenericContainer<?> container;
+    private final String image;
 
     ContainerEtcd(String image) {
+        this.image = image;
         container = new GenericContainer<>(DockerImageName.parse(image))
             .withExposedPorts(2379)
             .withCommand("etcd",
@@ -31,7 +33,7 @@ final class ContainerEtcd implements EtcdFixture {
 
     @Override
     public String backend() {
-        return "container";
+        return "container (" + image + ")";
     }
 
     @Override

@@ -2,14 +2,19 @@ package dev.etcdpoc.support;
 
 import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.local.LocalEtcd;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 
 /**
  * Picks how the tests get etcd. {@code -Detcd.backend} or {@code ETCD_BACKEND} forces one of
  * process | container | external; {@code ETCD_TEST_ENDPOINTS} (or {@code -Detcd.endpoints}) means
  * external. Otherwise: a container when a Docker engine answers, else a local etcd process.
- * Never a skip: with neither, the tests fail and say how to install etcd.
+ * Never a skip: with neither, the tests fail and say how to install etcd. One line on stderr says
+ * which backend the run uses and why.
  */
 public final class EtcdBackends {
     private EtcdBackends() {
@@ -18,10 +23,24 @@ public final class EtcdBackends {
     public static EtcdFixture start() {
         String external = setting("etcd.endpoints", "ETCD_TEST_ENDPOINTS");
         String backend = setting("etcd.backend", "ETCD_BACKEND");
-        if (backend == null) {
-            backend = external != null ? "external" : dockerAvailable() ? "container" : "process";
+        String why;
+        if (backend != null) {
+            why = "etcd.backend / ETCD_BACKEND asks for it";
+        } else if (external != null) {
+            backend = "external";
+            why = "ETCD_TEST_ENDPOINTS is set";
+        } else {
+            String noDocker = whyNoDocker();
+            backend = noDocker == null ? "container" : "process";
+            why = noDocker == null ? "a Docker engine answers" : noDocker;
         }
-        switch (backend.toLowerCase(Locale.ROOT)) {
+        EtcdFixture fixture = open(backend.toLowerCase(Locale.ROOT), external, why);
+        System.err.println("etcd for tests: " + fixture.backend() + " at " + fixture.endpoints() + ", because " + why);
+        return fixture;
+    }
+
+    private static EtcdFixture open(String backend, String external, String why) {
+        switch (backend) {
             case "external":
                 if (external == null) {
                     throw new IllegalStateException("etcd.backend=external needs ETCD_TEST_ENDPOINTS or -Detcd.endpoints");
@@ -31,9 +50,9 @@ public final class EtcdBackends {
                 return new ContainerEtcd(image());
             case "process":
                 if (!LocalEtcd.binaryAvailable()) {
-                    throw new IllegalStateException("The tests need etcd: no Docker engine answers and no etcd binary is on "
-                        + "the PATH. Install etcd with scripts/install-etcd.sh (Debian's etcd-server package), "
-                        + "or start Docker, or set ETCD_TEST_ENDPOINTS.");
+                    throw new IllegalStateException("The tests need etcd: " + why + ", and there is no etcd binary "
+                        + "(ETCD_BINARY or -Detcd.binary, else .etcd/bin/etcd, else the PATH). Fetch etcd 3.5 with "
+                        + "scripts/install-etcd.sh, or start Docker, or set ETCD_TEST_ENDPOINTS.");
                 }
                 return new ProcessEtcd();
             default:
@@ -55,11 +74,29 @@ public final class EtcdBackends {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static boolean dockerAvailable() {
+    /**
+     * Null when a Docker engine answers, else why not. Testcontainers is asked only when there is a
+     * DOCKER_HOST or a Docker socket, and even then quietly: when it finds no engine, its discovery
+     * logs an ERROR block with stack traces, which would bury the one line that matters.
+     */
+    private static String whyNoDocker() {
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            String home = System.getProperty("user.home");
+            String runtime = System.getenv("XDG_RUNTIME_DIR");
+            boolean socket = Stream.of("/var/run/docker.sock", home + "/.docker/run/docker.sock",
+                    runtime == null ? null : runtime + "/docker.sock")
+                .filter(Objects::nonNull)
+                .anyMatch(p -> Files.exists(Path.of(p)));
+            if (!socket) {
+                return "no Docker engine here (no DOCKER_HOST, no Docker socket)";
+            }
+        }
+        System.setProperty("org.slf4j.simpleLogger.log.org.testcontainers.dockerclient", "off");
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
+            return DockerClientFactory.instance().isDockerAvailable() ? null : "no Docker engine answers";
         } catch (RuntimeException | LinkageError e) {
-            return false;
+            return "no Docker engine answers (" + e.getMessage() + ")";
         }
     }
 

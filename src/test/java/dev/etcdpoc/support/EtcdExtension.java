@@ -32,8 +32,6 @@ public final class EtcdExtension implements ParameterResolver {
 
         SharedEtcd(EtcdFixture fixture) {
             this.fixture = fixture;
-            // One line in the build log says which etcd the run used.
-            System.err.println("etcd for tests: " + fixture.backend() + " at " + fixture.endpoints());
         }
 
         @Override

@@ -13,7 +13,7 @@ public final class PocProcess {
     private PocProcess() {
     }
 
-    /** Starts {@code java dev.etcdpoc.Main args...} with this JVM's classpath, ETCD_* variables removed, and {@code env} added. */
+    /** Starts {@code java dev.etcdpoc.Main args...} with this JVM's classpath, ETCD_* variables but ETCD_BINARY removed, and {@code env} added. */
     public static Process start(Map<String, String> env, String... args) {
         return start(List.of(), env, args);
     }
@@ -30,7 +30,12 @@ public final class PocProcess {
                 Stream.of("-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"), Stream.of(args))
             .flatMap(s -> s).collect(Collectors.toList());
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") && !k.equals("ETCD_BINARY"));
+        // The etcd under test (-Detcd.binary) is the demo's too.
+        String binary = System.getProperty("etcd.binary");
+        if (binary != null && !binary.isBlank()) {
+            pb.environment().put("ETCD_BINARY", binary);
+        }
         pb.environment().putAll(env);
         pb.redirectOutput(out);
         try {

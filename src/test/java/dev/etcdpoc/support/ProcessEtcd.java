@@ -14,7 +14,7 @@ final class ProcessEtcd implements EtcdFixture {
 
     @Override
     public String backend() {
-        return "process";
+        return "process (etcd " + etcd.version() + ")";
     }
 
     @Override
