@@ -18,6 +18,7 @@ public final class Sections {
         new LockSection(),
         new ElectionSection(),
         new HistorySection(),
+        new ConfigSection(),
         new AuthSection(),
         new FailoverSection());
 
