@@ -22,7 +22,7 @@ class SectionsOnAClusterTest {
         try (LocalEtcd cluster = LocalEtcd.start(3); Etcd check = new Etcd(cluster.endpoints())) {
             for (int round = 1; round <= 2; round++) {
                 PocRun run = PocRun.of("-e", cluster.endpoints().toString(),
-                    "crud", "watch", "txn", "cas", "lease", "lock", "election", "history");
+                    "crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config");
                 assertRan(run, round);
             }
             assertThat(check.count("")).as("keys left in the cluster").isZero();
@@ -41,6 +41,7 @@ class SectionsOnAClusterTest {
             "--- Distributed lock ---",
             "--- Leader election ---",
             "--- MVCC history ---",
+            "--- Live configuration (a watch-fed cache) ---",
             "Done.");
     }
 }
