@@ -2,12 +2,14 @@ package dev.etcdpoc.connect;
 
 import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
+import io.grpc.Deadline;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import io.grpc.Metadata;
 import io.grpc.NameResolver;
 import io.grpc.Status;
+import io.grpc.util.ForwardingClientStreamTracer;
 import io.grpc.util.ForwardingLoadBalancerHelper;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,18 +86,29 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             return end != null && end - System.nanoTime() > 0;
         }
 
-        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member) {
+        /** Counts how {@code member}'s streams end, passing everything on to the tracer round robin gave, if any. */
+        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given) {
             return new ClientStreamTracer.Factory() {
                 @Override
                 public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-                    return new ClientStreamTracer() {
+                    ClientStreamTracer inner = given != null ? given.newClientStreamTracer(info, headers) : new ClientStreamTracer() { };
+                    Deadline deadline = info.getCallOptions().getDeadline();
+                    return new ForwardingClientStreamTracer() {
+                        @Override
+                        protected ClientStreamTracer delegate() {
+                            return inner;
+                        }
+
                         @Override
                         public void streamClosed(Status status) {
-                            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                            // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
+                            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
                                 until.put(member, System.nanoTime() + SUSPECT_NANOS);
                             } else if (status.isOk()) {
                                 until.remove(member);
                             }
+                            super.streamClosed(status);
                         }
                     };
                 }
@@ -125,8 +138,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 pick = first;
             }
             LoadBalancer.Subchannel member = pick.getSubchannel();
-            return member == null || pick.getStreamTracerFactory() != null ? pick
-                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member));
+            return member == null ? pick
+                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
         }
     }
 }
