@@ -17,7 +17,7 @@
 # Settings (environment variables):
 #   ROUNDS=3  TOTAL=20000  LEVELS="1 16 64"  JETCD_OPS="put get txn watch"  DEMO_RUNS=5
 #   GOBENCH_SRC=<repo>/../shared/anchors/gobench   where main.go and build.sh are
-#   BEFORE=1     also measure put and the demo with jetcd's default threads and Java NIO (the set-up before)
+#   BEFORE=1     also measure put with bench --client safe (jetcd's default threads: the demo's client)
 #   KEEP=DIR     keep every run's raw output in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,11 +92,11 @@ run_go() {  # OP LEVEL ROUND
   compact
 }
 
-run_jetcd() {  # CLIENT OP LEVEL ROUND, CLIENT: jetcd or jetcd-plain
+run_jetcd() {  # CLIENT OP LEVEL ROUND, CLIENT: jetcd (the tuned client) or jetcd-plain (bench --client safe)
   local jvm=() extra=() json
-  [ "$1" = jetcd-plain ] && jvm=(-Dpoc.plainJetcd=true -Dio.netty.transport.noNative=true)
+  [ "$1" = jetcd-plain ] && extra=(--client safe)
   # gobench's get reads one key: read one key too.
-  [ "$2" = get ] && extra=(--key-space 1)
+  [ "$2" = get ] && extra+=(--key-space 1)
   json=$(java "${jvm[@]}" -jar target/poc.jar bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$3" \
     --total "$TOTAL" "${extra[@]}" --json)
   record "$1" "$2" "$3" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
@@ -132,7 +132,6 @@ bench_minutes=$(( ($(date +%s) - started + 59) / 60 ))
 # scripts/poc only uses an archive newer than the jar.
 [ target/poc.jsa -nt target/poc.jar ] || bash scripts/cds-archive.sh target/poc.jar target/poc.jsa >&2
 demo_ways=("java -jar target/poc.jar" "scripts/poc" "scripts/demo-etcdctl.sh")
-[ -n "$BEFORE" ] && demo_ways+=("java -Dpoc.plainJetcd=true -Dio.netty.transport.noNative=true -jar target/poc.jar")
 for run in $(seq "$DEMO_RUNS"); do
   for i in "${!demo_ways[@]}"; do
     way=${demo_ways[$i]}

@@ -28,6 +28,9 @@ import picocli.CommandLine.TypeConversionException;
         "2:usage error: unknown option or op, or a bad value"})
 public final class BenchCommand implements Callable<Integer> {
     private static final int MAX_CLIENTS = 10000;
+    /** etcd refuses a request over 1.5 MiB by default ({@code --max-request-bytes}); 1 KiB stays for the key and framing. */
+    private static final int ETCD_REQUEST_LIMIT = 1536 * 1024;
+    private static final int MAX_VAL_SIZE = ETCD_REQUEST_LIMIT - 1024;
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -68,6 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--serializable", description = "With --op get: serializable reads (served by the member, no quorum round).")
     private boolean serializable;
 
+    @Option(names = "--client", paramLabel = "safe|tuned", defaultValue = "tuned",
+        description = "tuned (the default): one I/O thread and epoll, where a callback must never block (see ClientFactory.tuned); "
+            + "safe: the demo's client, jetcd's own threads, to compare.")
+    private ClientKind client;
+
+    /** Which client set-up to measure. */
+    enum ClientKind { safe, tuned }
+
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     private boolean json;
 
@@ -86,6 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
             connector = connection.connector(env);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        if (client == ClientKind.tuned) {
+            connector = connector.tuned();
         }
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
@@ -119,6 +133,11 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeast("--total", total, 1);
         requireAtLeast("--key-space", keySpace, 1);
         requireAtLeast("--val-size", valSize, op == BenchOp.WATCH ? WatchWorkload.MIN_VALUE_SIZE : 0);
+        // Checked before any value is allocated or etcd contacted.
+        if (valSize > MAX_VAL_SIZE) {
+            throw usage("--val-size " + valSize + " is over etcd's request limit: 1.5 MiB (" + ETCD_REQUEST_LIMIT
+                + " bytes) by default, set by etcd's --max-request-bytes; give at most " + MAX_VAL_SIZE);
+        }
         if (serializable && op != BenchOp.GET) {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }

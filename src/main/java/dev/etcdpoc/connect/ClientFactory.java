@@ -16,24 +16,19 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The one place a jetcd {@link Client} is built, so the demo sections, the benchmark and the
- * tests all use the set-up the benchmark measured (BENCHMARKS.md): deadlines, credentials, TLS, threads.
+ * The one place a jetcd {@link Client} is built, for the demo sections, the benchmark and the tests:
+ * deadlines, credentials, TLS, routing around a silent member.
  *
- * <p>Every request and every answer is handled on ONE I/O thread, with the Linux epoll transport:
- * jetcd's defaults pass each request through three threads (jetcd's pool, Netty's event loop,
- * gRPC's callback pool), and on a 2-core machine those thread switches cost more CPU than the
- * request itself — the set-up below halves the client CPU per put. The price: jetcd's futures
- * complete on that I/O thread, so a callback ({@code thenAccept}, a watch listener) must never
- * block; wait on futures from your own threads, as the sections do through {@link Await}.
+ * <p>The client the demo builds is the one a service should copy: jetcd's own threads, where a
+ * callback ({@code thenAccept}, a watch listener) may block without freezing the client. The
+ * benchmark adds {@link #tuned()} on top; see there for what it changes and the rule it brings.
  */
 public final class ClientFactory {
-    /** For the before/after comparison in BENCHMARKS.md only: {@code -Dpoc.plainJetcd=true} builds jetcd's default threads. */
-    private static final boolean PLAIN_JETCD = Boolean.getBoolean("poc.plainJetcd");
-
     private final Duration timeout;
     private final Credentials credentials;
     private final SslContext tls;
     private final String namespace;
+    private final boolean tuned;
 
     public ClientFactory(Duration timeout) {
         this(timeout, null, null, "");
@@ -45,10 +40,32 @@ public final class ClientFactory {
      * @param namespace   a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
      */
     public ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace) {
+        this(timeout, credentials, tls, namespace, false);
+    }
+
+    private ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned) {
         this.timeout = timeout;
         this.credentials = credentials;
         this.tls = tls;
         this.namespace = namespace;
+        this.tuned = tuned;
+    }
+
+    /**
+     * The same set-up, tuned for throughput as BENCHMARKS.md measured: every request and answer is
+     * handled on ONE I/O thread (a Vert.x event loop, Linux epoll), where jetcd's defaults pass each
+     * request through three threads (jetcd's pool, Netty's event loop, gRPC's callback pool); on a
+     * 2-core machine those switches cost more CPU than the request itself, and this halves the client
+     * CPU per put. THE RULE IT BRINGS: jetcd's futures then complete on that I/O thread, so a
+     * callback must never block — one blocking {@code thenAccept} or watch listener freezes the whole
+     * client (jetcd issues 1089, 1297, 1426). Wait on futures from your own threads only.
+     */
+    public ClientFactory tuned() {
+        return new ClientFactory(timeout, credentials, tls, namespace, true);
+    }
+
+    public boolean isTuned() {
+        return tuned;
     }
 
     public Duration timeout() {
@@ -66,15 +83,16 @@ public final class ClientFactory {
 
     /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */
     public ClientFactory as(Credentials other) {
-        return new ClientFactory(timeout, other, tls, namespace);
+        return new ClientFactory(timeout, other, tls, namespace, tuned);
     }
 
     /** The same set-up with another request deadline. */
     public ClientFactory withTimeout(Duration requestTimeout) {
-        return new ClientFactory(requestTimeout, credentials, tls, namespace);
+        return new ClientFactory(requestTimeout, credentials, tls, namespace, tuned);
     }
 
     public Client create(Endpoints endpoints) {
+        SkipSilentMembers.register();
         ClientBuilder builder = Client.builder()
             // No authority(): jetcd's ip:/// resolver then gives each address its own host:port as
             // authority, and gRPC checks each server's certificate against the host of its own URL.
@@ -88,8 +106,10 @@ public final class ClientFactory {
             .retryDelay(Math.min(500, timeout.toMillis() / 5))
             .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
             .retryMaxDuration(timeout)
-            .interceptor(new DeadlineInterceptor(timeout));
-        if (!PLAIN_JETCD) {
+            // jetcd's round robin, minus a member that stopped answering (frozen, not crashed).
+            .loadBalancerPolicy(SkipSilentMembers.NAME)
+            .interceptor(new DeadlineInterceptor(timeout, endpoints.uris().size() > 1));
+        if (tuned) {
             builder
                 // jetcd starts each call on this executor: start it right here instead.
                 .executorService(new SameThreadExecutor())

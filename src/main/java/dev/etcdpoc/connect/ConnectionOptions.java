@@ -29,7 +29,7 @@ public final class ConnectionOptions {
     private Endpoints endpoints;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
-        description = "Deadline for each etcd request, like 5s or 500ms (default: ${DEFAULT-VALUE}).")
+        description = "Deadline for each etcd request, like 5s or 500ms, from 10ms to 1h (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
     @Option(names = "--namespace", paramLabel = "PREFIX", defaultValue = "",
@@ -83,6 +83,11 @@ public final class ConnectionOptions {
         /** The client set-up, for what connects elsewhere (a section's own cluster). */
         public ClientFactory clients() {
             return clients;
+        }
+
+        /** The same, with the benchmark's throughput tuning ({@link ClientFactory#tuned()}). */
+        public Connector tuned() {
+            return new Connector(given, clients.tuned());
         }
 
         /** Connects to the given etcd, else localhost, else a throwaway one; or to a throwaway {@code localCluster}-member cluster. */
@@ -189,14 +194,27 @@ public final class ConnectionOptions {
         }
     }
 
+    /**
+     * A request deadline from 10 ms to 1 h: below 10 ms not even a healthy local etcd answers (and
+     * jetcd's retry back-off, a fraction of it, would round to zero); above an hour a dead etcd
+     * would look like a hung program (and gRPC's connect timeout has an upper bound).
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
+        static final Duration MIN = Duration.ofMillis(10);
+        static final Duration MAX = Duration.ofHours(1);
+
         @Override
         public Duration convert(String value) {
+            Duration d;
             try {
-                return Durations.parsePositive(value);
+                d = Durations.parsePositive(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+            if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
+                throw new TypeConversionException("'" + value + "' is outside 10ms..1h; give a deadline like 5s or 500ms");
+            }
+            return d;
         }
     }
 }

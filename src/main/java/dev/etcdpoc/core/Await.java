@@ -15,13 +15,20 @@ import java.util.concurrent.TimeoutException;
  * when etcd is gone (waitForReady, jetcd issues 1161/1226/1509), so an unbounded get() can hang.
  */
 public final class Await {
+    /**
+     * How many deadlines one etcd call may take: with several members, a call that timed out on one
+     * is checked and sent again on another (connect.RetryOnAnotherMember), each step with its own
+     * gRPC deadline. Those deadlines end a call; this wait only catches a future that never completes.
+     */
+    private static final int DEADLINES_PER_CALL = 3;
+
     private Await() {
     }
 
     /** The future's value, or a {@link DemoFailure} naming {@code what} if it failed or took longer than {@code timeout}. */
     public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis() * DEADLINES_PER_CALL, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw noAnswer(what, timeout, e);

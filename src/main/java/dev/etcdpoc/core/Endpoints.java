@@ -35,6 +35,10 @@ public record Endpoints(List<URI> uris) {
             if (uri.getPort() == -1) {
                 throw new IllegalArgumentException("endpoint '" + text + "' has no port; write it like " + scheme + "://" + uri.getHost() + ":2379");
             }
+            if (uri.getPort() < 1 || uri.getPort() > 65535) {
+                throw new IllegalArgumentException("endpoint '" + text + "' has port " + uri.getPort()
+                    + ", outside 1..65535; etcd's client port is usually 2379");
+            }
             uris.add(uri);
         }
         if (uris.isEmpty()) {

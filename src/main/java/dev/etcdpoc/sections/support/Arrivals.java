@@ -4,6 +4,7 @@ import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.core.Failures;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,12 @@ public final class Arrivals<T> {
 
     /** The next item, waiting at most {@code within}; a stream failure or no item in time is a {@link DemoFailure}. */
     public T next(String what, Duration within) {
+        return nextIfAny(what, within).orElseThrow(() ->
+            new DemoFailure(what + ": no " + stream + " event within " + Durations.format(within)));
+    }
+
+    /** The next item, or empty when none came within {@code within}; a stream failure is a {@link DemoFailure}. */
+    public Optional<T> nextIfAny(String what, Duration within) {
         Object next;
         try {
             next = queue.poll(within.toMillis(), TimeUnit.MILLISECONDS);
@@ -44,11 +51,11 @@ public final class Arrivals<T> {
             throw new DemoFailure(what + ": interrupted", e);
         }
         if (next == null) {
-            throw new DemoFailure(what + ": no " + stream + " event within " + Durations.format(within));
+            return Optional.empty();
         }
         if (next instanceof Throwable) {
             throw new DemoFailure(what + ": the " + stream + " failed: " + Failures.describe((Throwable) next), (Throwable) next);
         }
-        return type.cast(next);
+        return Optional.of(type.cast(next));
     }
 }

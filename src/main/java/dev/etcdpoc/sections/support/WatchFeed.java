@@ -2,6 +2,8 @@ package dev.etcdpoc.sections.support;
 
 import static dev.etcdpoc.core.Bytes.text;
 
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -11,31 +13,54 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A watch whose responses are handed, in order, to the thread that reads them, each with a bounded
  * wait (see {@link Arrivals}).
+ *
+ * <p>A watch stream sits on one member. If that member freezes (SIGSTOP, a long GC pause) the
+ * stream stays open and silent, and jetcd never notices: so when an awaited event does not come in
+ * time, the feed watches once more from the revision after the last event it delivered — on a new
+ * stream, which the client's routing puts on another member — and etcd sends every event from there,
+ * none missed, none twice.
  */
 public final class WatchFeed implements AutoCloseable {
-    private final Arrivals<WatchResponse> arrivals = new Arrivals<>(WatchResponse.class, "watch");
     private final Deque<WatchEvent> pendingEvents = new ArrayDeque<>();
-    private final Watch.Watcher watcher;
+    private final Watch watch;
+    private final ByteSequence key;
+    private final boolean prefix;
     private final Duration timeout;
+    private long nextRevision;
+    private Arrivals<WatchResponse> arrivals;
+    private Watch.Watcher watcher;
 
-    private WatchFeed(Watch watch, ByteSequence key, WatchOption option, Duration timeout) {
+    private WatchFeed(Watch watch, ByteSequence key, boolean prefix, long revision, Duration timeout) {
+        this.watch = watch;
+        this.key = key;
+        this.prefix = prefix;
         this.timeout = timeout;
-        this.watcher = watch.watch(key, option, Watch.listener(arrivals::add, arrivals::fail));
+        this.nextRevision = revision;
+        start();
+    }
+
+    private void start() {
+        // A fresh queue per stream: a late answer of an abandoned stream cannot reach the reader.
+        arrivals = new Arrivals<>(WatchResponse.class, "watch");
+        Arrivals<WatchResponse> to = arrivals;
+        watcher = watch.watch(key, WatchOption.builder().isPrefix(prefix).withRevision(nextRevision).build(),
+            Watch.listener(to::add, to::fail));
     }
 
     /** Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed; {@code timeout} bounds each wait. */
     public static WatchFeed key(Client client, ByteSequence key, long revision, Duration timeout) {
-        return new WatchFeed(client.getWatchClient(), key, WatchOption.builder().withRevision(revision).build(), timeout);
+        return new WatchFeed(client.getWatchClient(), key, false, revision, timeout);
     }
 
     /** Watches every key under {@code prefix} from {@code revision}. */
     public static WatchFeed prefix(Client client, ByteSequence prefix, long revision, Duration timeout) {
-        return new WatchFeed(client.getWatchClient(), prefix,
-            WatchOption.builder().isPrefix(true).withRevision(revision).build(), timeout);
+        return new WatchFeed(client.getWatchClient(), prefix, true, revision, timeout);
     }
 
     /** The next response that carries events (progress notifications are skipped), within the request deadline. */
@@ -45,10 +70,21 @@ public final class WatchFeed implements AutoCloseable {
 
     /** The next response that carries events, waiting at most {@code within}: for events etcd itself makes later, like a lease expiry. */
     public WatchResponse nextResponse(String what, Duration within) {
+        boolean watchedAgain = false;
         while (true) {
-            WatchResponse response = arrivals.next(what, within);
-            if (!response.getEvents().isEmpty()) {
-                return response;
+            Optional<WatchResponse> response = arrivals.nextIfAny(what, within);
+            if (response.isEmpty() && !watchedAgain) {
+                watcher.close();
+                start();
+                watchedAgain = true;
+                continue;
+            }
+            WatchResponse events = response.orElseThrow(() ->
+                new DemoFailure(what + ": no watch event within " + Durations.format(within) + ", nor on a second watch stream"));
+            if (!events.getEvents().isEmpty()) {
+                List<WatchEvent> list = events.getEvents();
+                nextRevision = list.get(list.size() - 1).getKeyValue().getModRevision() + 1;
+                return events;
             }
         }
     }

@@ -1,0 +1,161 @@
+package dev.etcdpoc.connect;
+
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.RangeRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One unary etcd call that, when its attempt runs past the deadline on one member, is sent once
+ * more — to another member, since {@link SkipSilentMembers} now skips the silent one. jetcd itself
+ * never retries a call that timed out, and retries writes on nothing at all (they are not
+ * idempotent). Which calls go again, and why that cannot apply a write twice:
+ * <ul>
+ *   <li>reads (range): always;
+ *   <li>deletes: as they are — deleting keys that are already gone changes nothing in etcd, no new
+ *       revision and no watch event;
+ *   <li>puts and unconditional transactions of puts: after {@link WriteCheck} read the keys and
+ *       found the write not applied;
+ *   <li>anything else (leases, locks, elections, conditional transactions): not at all.
+ * </ul>
+ * What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
+ * thawed after the retry succeeded, may still hand that attempt to raft before it reads the
+ * cancellation gRPC sent with it. A frozen leader cannot (a new leader's term overrules it).
+ */
+final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
+    private final Channel channel;
+    private final MethodDescriptor<Q, R> method;
+    private final CallOptions options;
+    private final Duration timeout;
+    private Listener<R> listener;
+    private Metadata headers;
+    private Q request;
+    private volatile ClientCall<?, ?> current;
+    private volatile boolean cancelled;
+
+    RetryOnAnotherMember(Channel channel, MethodDescriptor<Q, R> method, CallOptions options, Duration timeout) {
+        this.channel = channel;
+        this.method = method;
+        this.options = options;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void start(Listener<R> responseListener, Metadata requestHeaders) {
+        listener = responseListener;
+        headers = requestHeaders;
+    }
+
+    @Override
+    public void request(int numMessages) {
+        // A unary call has one answer, which attempt() asks for.
+    }
+
+    @Override
+    public void sendMessage(Q message) {
+        request = message;
+    }
+
+    @Override
+    public void halfClose() {
+        attempt(true);
+    }
+
+    @Override
+    public void cancel(String message, Throwable cause) {
+        cancelled = true;
+        ClientCall<?, ?> call = current;
+        if (call != null) {
+            call.cancel(message, cause);
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    private void attempt(boolean first) {
+        call(method, request, (status, answer) -> {
+            if (first && !cancelled && status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                retry(status);
+            } else {
+                finish(status, answer);
+            }
+        });
+    }
+
+    private void retry(Status timedOut) {
+        if (request instanceof RangeRequest || request instanceof DeleteRangeRequest d && !d.getPrevKv()) {
+            attempt(false);
+            return;
+        }
+        Optional<WriteCheck> check = WriteCheck.of(request);
+        if (check.isEmpty()) {
+            finish(timedOut, null);
+            return;
+        }
+        call(KVGrpc.getTxnMethod(), check.get().read(), (status, read) -> {
+            if (!status.isOk() || cancelled) {
+                finish(timedOut, null);
+                return;
+            }
+            Optional<Object> applied = check.get().answerIfApplied(request, read);
+            if (applied.isPresent()) {
+                finish(Status.OK, cast(applied.get()));
+            } else {
+                attempt(false);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private R cast(Object answer) {
+        return (R) answer;
+    }
+
+    private void finish(Status status, R answer) {
+        Metadata none = new Metadata();
+        if (answer != null) {
+            listener.onHeaders(none);
+            listener.onMessage(answer);
+        }
+        listener.onClose(status, none);
+    }
+
+    /** One attempt with its own deadline; {@code done} gets its status and, if OK, its answer. */
+    private <A, B> void call(MethodDescriptor<A, B> what, A message, Answer<B> done) {
+        ClientCall<A, B> call = channel.newCall(what, options.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        current = call;
+        Metadata copy = new Metadata();
+        copy.merge(headers);
+        call.start(new Listener<B>() {
+            private B answer;
+
+            @Override
+            public void onMessage(B message) {
+                answer = message;
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                done.accept(status, status.isOk() ? answer : null);
+            }
+        }, copy);
+        call.request(1);
+        call.sendMessage(message);
+        call.halfClose();
+    }
+
+    private interface Answer<B> {
+        void accept(Status status, B answer);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.etcdpoc.connect;
+
+import io.grpc.ClientStreamTracer;
+import io.grpc.ConnectivityState;
+import io.grpc.Deadline;
+import io.grpc.LoadBalancer;
+import io.grpc.LoadBalancerProvider;
+import io.grpc.LoadBalancerRegistry;
+import io.grpc.Metadata;
+import io.grpc.NameResolver;
+import io.grpc.Status;
+import io.grpc.util.ForwardingClientStreamTracer;
+import io.grpc.util.ForwardingLoadBalancerHelper;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * jetcd's round robin over the members, minus the members that just let a request run past its
+ * deadline: a frozen member (SIGSTOP, a long GC pause, a stuck disk) keeps its TCP connection open,
+ * so gRPC still counts it READY and round robin would hand it every third request. Client HTTP/2
+ * pings cannot tell in time either: etcd answers pings more often than every 5 s with GOAWAY
+ * ({@code --grpc-keepalive-min-time}). A request deadline can, so the first request that times out
+ * on a member makes it a suspect for {@link #SUSPECT_NANOS}, and picks skip suspects while another
+ * member is left. A healthy member that timed out (it waited for a frozen leader) is skipped too,
+ * which costs nothing while a quorum of others answers; when every member is a suspect, round robin
+ * picks as usual. An answer from a member clears it.
+ */
+final class SkipSilentMembers extends LoadBalancerProvider {
+    static final String NAME = "poc_round_robin_skip_silent";
+    private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final LoadBalancerProvider ROUND_ROBIN = LoadBalancerRegistry.getDefaultRegistry().getProvider("round_robin");
+
+    /** Makes {@link #NAME} known to gRPC, once per JVM. */
+    static synchronized void register() {
+        if (LoadBalancerRegistry.getDefaultRegistry().getProvider(NAME) == null) {
+            LoadBalancerRegistry.getDefaultRegistry().register(new SkipSilentMembers());
+        }
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public int getPriority() {
+        return 5;
+    }
+
+    @Override
+    public String getPolicyName() {
+        return NAME;
+    }
+
+    @Override
+    public NameResolver.ConfigOrError parseLoadBalancingPolicyConfig(Map<String, ?> rawConfig) {
+        return ROUND_ROBIN.parseLoadBalancingPolicyConfig(rawConfig);
+    }
+
+    @Override
+    public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
+        Suspects suspects = new Suspects();
+        return ROUND_ROBIN.newLoadBalancer(new ForwardingLoadBalancerHelper() {
+            @Override
+            protected LoadBalancer.Helper delegate() {
+                return helper;
+            }
+
+            @Override
+            public void updateBalancingState(ConnectivityState state, LoadBalancer.SubchannelPicker picker) {
+                helper.updateBalancingState(state, new Picker(picker, suspects));
+            }
+        });
+    }
+
+    /**
+     * Members whose last request ran past its deadline, with when that stops counting. Keyed by
+     * round robin's subchannel, one per member (its addresses may only be read on gRPC's own thread).
+     */
+    private static final class Suspects {
+        private final Map<LoadBalancer.Subchannel, Long> until = new ConcurrentHashMap<>();
+
+        boolean contains(LoadBalancer.Subchannel subchannel) {
+            Long end = until.get(subchannel);
+            return end != null && end - System.nanoTime() > 0;
+        }
+
+        /** Counts how {@code member}'s streams end, passing everything on to the tracer round robin gave, if any. */
+        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given) {
+            return new ClientStreamTracer.Factory() {
+                @Override
+                public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+                    ClientStreamTracer inner = given != null ? given.newClientStreamTracer(info, headers) : new ClientStreamTracer() { };
+                    Deadline deadline = info.getCallOptions().getDeadline();
+                    return new ForwardingClientStreamTracer() {
+                        @Override
+                        protected ClientStreamTracer delegate() {
+                            return inner;
+                        }
+
+                        @Override
+                        public void streamClosed(Status status) {
+                            // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
+                            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
+                                until.put(member, System.nanoTime() + SUSPECT_NANOS);
+                            } else if (status.isOk()) {
+                                until.remove(member);
+                            }
+                            super.streamClosed(status);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    private static final class Picker extends LoadBalancer.SubchannelPicker {
+        /** Round robin hands out each ready member once in this many picks, for clusters up to 7 members. */
+        private static final int TRIES = 7;
+        private final LoadBalancer.SubchannelPicker roundRobin;
+        private final Suspects suspects;
+
+        Picker(LoadBalancer.SubchannelPicker roundRobin, Suspects suspects) {
+            this.roundRobin = roundRobin;
+            this.suspects = suspects;
+        }
+
+        @Override
+        public LoadBalancer.PickResult pickSubchannel(LoadBalancer.PickSubchannelArgs args) {
+            LoadBalancer.PickResult first = roundRobin.pickSubchannel(args);
+            LoadBalancer.PickResult pick = first;
+            for (int i = 1; i < TRIES && pick.getSubchannel() != null && suspects.contains(pick.getSubchannel()); i++) {
+                pick = roundRobin.pickSubchannel(args);
+            }
+            if (pick.getSubchannel() == null || suspects.contains(pick.getSubchannel())) {
+                pick = first;
+            }
+            LoadBalancer.Subchannel member = pick.getSubchannel();
+            return member == null ? pick
+                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.etcdpoc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.support.PauseAtLine;
+import dev.etcdpoc.support.PocOutput;
+import dev.etcdpoc.support.PocRun;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A gray failure: the leader of a 3-member cluster stops (SIGSTOP, as a long GC pause or a stuck
+ * disk would stop it) at a point of the default run, keeping its connections open. The two others
+ * are a quorum, so the run must go on to its exact output, losing about one request deadline.
+ */
+@Tag("fault")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FrozenMemberTest {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    private LocalEtcd cluster;
+    private long frozen = -1;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = LocalEtcd.start(3);
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        if (frozen > 0) {
+            signal("CONT", frozen);
+        }
+        cluster.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"=== etcd PoC with Java ===", "PUT name = Guilherme", "--- Watch ---",
+        "  Watch event: dog -> \"sits\" (Put)", "--- Transaction (atomic multi-key write) ---"})
+    void theDefaultRunCompletesWithItsLeaderFrozenAt(String line) throws Exception {
+        PauseAtLine point = new PauseAtLine(line);
+        CompletableFuture<PocRun> running = CompletableFuture.supplyAsync(() ->
+            PocRun.watching(point, Map.of(), "--endpoints", cluster.endpoints().toString(), "--timeout", "2s"));
+        try {
+            assertThat(point.awaitReached(BOUND)).as("the run reached %s", line).isTrue();
+            frozen = cluster.pid(cluster.awaitLeader(BOUND));
+            signal("STOP", frozen);
+        } finally {
+            point.resume();
+        }
+        PocRun run = running.get(90, TimeUnit.SECONDS);
+
+        assertThat(run.out()).as("stdout; stderr: %s", run.err()).isEqualTo(PocOutput.FULL);
+        assertThat(run.exitCode()).isZero();
+        // One deadline (2 s) for the frozen member, a leader election, a re-watch: well under 20 s.
+        assertThat(run.elapsed()).as("time with a frozen leader").isLessThan(Duration.ofSeconds(20));
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, pid).isTrue();
+    }
+}
