@@ -107,7 +107,7 @@ class EmbeddedEtcdTest {
         Process first = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of(), "--local-cluster", "1", "lease");
         BufferedReader firstErr = new BufferedReader(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8));
         try {
-            assertThat(firstErr.readLine()).as("the first run's notice").contains("throwaway 1-member etcd cluster");
+            assertThat(firstErr.readLine()).as("the first run's notice").contains("started a throwaway 1-member etcd");
             List<Path> inUse = dataDirs(tmp);
             assertThat(inUse).hasSize(1);
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One unary etcd call that, when its attempt runs past the deadline on one member, is sent once
- * more — to another member, since {@link SkipSilentMembers} now skips the silent one. jetcd itself
+ * One unary etcd call that, when its attempt gets no answer in time on one member ({@link #timedOut}),
+ * is sent once more — to another member, since {@link SkipSilentMembers} now skips the silent one. jetcd itself
  * never retries a call that timed out, and retries writes on nothing at all (they are not
  * idempotent). Which calls go again, and why that cannot apply a write twice:
  * <ul>
@@ -85,12 +85,22 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
 
     private void attempt(boolean first) {
         call(method, request, (status, answer) -> {
-            if (first && !cancelled && status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            if (first && !cancelled && timedOut(status)) {
                 retry(status);
             } else {
                 finish(status, answer);
             }
         });
+    }
+
+    /**
+     * No answer in time: our deadline passed, or etcd itself gave up waiting for the proposal to
+     * commit ("etcdserver: request timed out", e.g. "possibly due to previous leader failure") — in
+     * both cases the write may or may not have been applied, which is what the retry rules handle.
+     */
+    private static boolean timedOut(Status status) {
+        return status.getCode() == Status.Code.DEADLINE_EXCEEDED
+            || String.valueOf(status.getDescription()).startsWith("etcdserver: request timed out");
     }
 
     private void retry(Status timedOut) {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * executor before sending it (to apply its retry policy); with its default pool that is one
  * thread switch per request for work that only starts a non-blocking gRPC call.
  */
-final class SameThreadExecutor extends AbstractExecutorService {
+public final class SameThreadExecutor extends AbstractExecutorService {
     private volatile boolean shutdown;
 
     @Override

@@ -5,10 +5,11 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one place the demo waits. Every wait has a bound: jetcd futures never complete on their own
@@ -50,15 +51,22 @@ public final class Await {
         return new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), cause);
     }
 
-    /** Waits for the latch to reach zero, or fails naming {@code what}. */
-    public static void latch(CountDownLatch latch, Duration timeout, String what) {
-        try {
-            if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new DemoFailure(what + ": did not happen within " + Durations.format(timeout));
+    /**
+     * Waits until {@code done} holds, at most {@code within}, for a state guarded by {@code monitor}:
+     * call it holding the monitor's lock, and have whoever changes the state call
+     * {@code monitor.notifyAll()}. {@code done} may throw to end the wait early (a writer that failed).
+     *
+     * @param notDone what to say when the time is up, asked only then
+     */
+    public static void until(Object monitor, Duration within, BooleanSupplier done, Supplier<String> notDone)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new DemoFailure(notDone.get());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoFailure(what + ": interrupted", e);
+            TimeUnit.NANOSECONDS.timedWait(monitor, left);
         }
     }
 }

@@ -109,18 +109,12 @@ public final class AckedWriter implements AutoCloseable {
 
     /** Waits until {@code count} writes are acknowledged in all. */
     public synchronized void awaitAcks(int count, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (acks.size() < count) {
+        Await.until(this, within, () -> {
             if (failure != null) {
                 throw failure;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new DemoFailure("only " + acks.size() + " of " + count + " writes acknowledged within "
-                    + Durations.format(within));
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
+            return acks.size() >= count;
+        }, () -> "only " + acks.size() + " of " + count + " writes acknowledged within " + Durations.format(within));
     }
 
     public synchronized int ackCount() {

@@ -2,7 +2,7 @@ package dev.etcdpoc.failover;
 
 import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.Durations;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Watch;
@@ -83,15 +83,8 @@ public final class ResumingWatch implements AutoCloseable {
 
     /** Waits until the watch has seen {@code revision}. */
     public synchronized void awaitRevision(long revision, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (lastRevision < revision) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new DemoFailure("the watch reached revision " + lastRevision + ", not " + revision + ", within "
-                    + Durations.format(within));
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
+        Await.until(this, within, () -> lastRevision >= revision,
+            () -> "the watch reached revision " + lastRevision + ", not " + revision + ", within " + Durations.format(within));
     }
 
     /** Every event seen so far, in arrival order. */

@@ -5,10 +5,10 @@ import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.sections.support.Arrivals;
-import dev.etcdpoc.sections.support.ConfigCache;
-import dev.etcdpoc.sections.support.CreatedKeys;
 import dev.etcdpoc.sections.support.ConfigCache.Change;
 import dev.etcdpoc.sections.support.ConfigCache.Update;
+import dev.etcdpoc.sections.support.ConfigCache;
+import dev.etcdpoc.sections.support.CreatedKeys;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;

@@ -2,6 +2,7 @@ package dev.etcdpoc.support;
 
 import static dev.etcdpoc.core.Bytes.bytes;
 
+import dev.etcdpoc.core.Await;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -32,19 +33,10 @@ public final class WatchLog implements AutoCloseable {
 
     /** The changes up to and including the first that matches {@code last}, waiting for it at most {@code within}. */
     public synchronized List<Change> until(Predicate<Change> last, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            for (int i = 0; i < changes.size(); i++) {
-                if (last.test(changes.get(i))) {
-                    return List.copyOf(changes.subList(0, i + 1));
-                }
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("the awaited change did not arrive within " + within + "; seen: " + changes);
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
+        Await.until(this, within, () -> changes.stream().anyMatch(last),
+            () -> "the awaited change did not arrive within " + within + "; seen: " + changes);
+        int end = changes.indexOf(changes.stream().filter(last).findFirst().orElseThrow());
+        return List.copyOf(changes.subList(0, end + 1));
     }
 
     @Override
