@@ -6,16 +6,18 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The benchmark's keys and values, the same as the Go anchor's (gobench): request {@code i}
- * writes key {@code bench/%08d} of {@code i mod key-space}, and every value is {@code val-size}
- * bytes of 'v'. Every key is under {@code bench/}, so one prefix delete removes all it wrote.
+ * The benchmark's keys and values, shaped like the Go anchor's (gobench): request {@code i} writes
+ * key {@code bench/<run>/%08d} of {@code i mod key-space}, and every value is {@code val-size} bytes
+ * of 'v'. {@code <run>} is random and new for every run, so the prefix holds only what this run
+ * wrote: one prefix delete removes all of it, and nobody else's key can be under it.
  */
 final class BenchKeys {
-    static final String PREFIX = "bench/";
+    static final String PREFIX = "bench/" + String.format("%08x", new SecureRandom().nextInt()) + "/";
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
     private static final int DIGITS = 8;
 
@@ -29,7 +31,7 @@ final class BenchKeys {
         this.value = ByteSequence.from(v);
     }
 
-    /** The key of request {@code index}: bench/ and the index modulo the key space, zero-padded to 8 digits. */
+    /** The key of request {@code index}: the run's prefix and the index modulo the key space, zero-padded to 8 digits. */
     ByteSequence key(long index) {
         long n = index % keySpace;
         int digits = Math.max(DIGITS, Long.toString(n).length());
@@ -49,17 +51,12 @@ final class BenchKeys {
         return ByteSequence.from(PREFIX_BYTES);
     }
 
-    /** How many keys are under bench/ now. */
-    static long count(Client client, Duration timeout) {
-        return countOnly(client, timeout).getCount();
-    }
-
     /** etcd's revision now: a watch from the next one sees every later write. */
     static long currentRevision(Client client, Duration timeout) {
         return countOnly(client, timeout).getHeader().getRevision();
     }
 
-    /** Deletes every key under bench/. */
+    /** Deletes every key under this run's prefix: all this run wrote, and nothing else. */
     static void deleteAll(Client client, Duration timeout) {
         Await.result(client.getKVClient().delete(prefix(), DeleteOption.builder().isPrefix(true).build()), timeout,
             "DELETE " + PREFIX);

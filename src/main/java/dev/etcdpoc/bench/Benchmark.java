@@ -2,6 +2,7 @@ package dev.etcdpoc.bench;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.core.Undo;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -31,35 +32,17 @@ final class Benchmark {
     }
 
     /**
-     * @param cleanUpOnExit also delete bench/ when the JVM is stopped (Ctrl-C); pointless for a
+     * @param cleanUpOnExit also delete the run's keys when the JVM is stopped (Ctrl-C); pointless for a
      *                      throwaway etcd, which is deleted as a whole
      */
     BenchResult run(boolean cleanUpOnExit) {
-        long existing = BenchKeys.count(client, timeout);
-        if (existing > 0) {
-            throw new DemoFailure(BenchKeys.PREFIX + " already holds " + existing + " key(s); bench deletes everything under "
-                + BenchKeys.PREFIX + " when it ends, so it will not run over keys it did not write. Delete them "
-                + "(etcdctl del " + BenchKeys.PREFIX + " --prefix) or use another etcd.");
-        }
         Thread onExit = new Thread(this::stopAndCleanUp, "bench-cleanup");
         if (cleanUpOnExit) {
             Runtime.getRuntime().addShutdownHook(onExit);
         }
-        RuntimeException failure = null;
-        try {
+        try (Undo deleteWhatItWrote = this::cleanUp) {
             return measure();
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
         } finally {
-            try {
-                cleanUp();
-            } catch (DemoFailure e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
-            }
             if (cleanUpOnExit) {
                 removeHook(onExit);
             }

@@ -6,6 +6,7 @@ import static dev.etcdpoc.core.Bytes.value;
 import dev.etcdpoc.connect.Credentials;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.core.Undo;
 import dev.etcdpoc.sections.support.CreatedKeys;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
@@ -44,8 +45,8 @@ public final class AuthSection implements Section {
         Credentials limited = new Credentials(USER, UUID.randomUUID().toString());
         // Closed in reverse order however the block ends: the user's key, then the user, then the role;
         // a clean-up that fails too is attached to the first failure instead of hiding it.
-        try (Removal role = create(ctx, auth.roleAdd(bytes(ROLE)), "ROLE ADD " + ROLE, () -> auth.roleDelete(bytes(ROLE)));
-             Removal user = create(ctx, auth.userAdd(bytes(USER), bytes(limited.password())), "USER ADD " + USER,
+        try (Undo role = create(ctx, auth.roleAdd(bytes(ROLE)), "ROLE ADD " + ROLE, () -> auth.roleDelete(bytes(ROLE)));
+             Undo user = create(ctx, auth.userAdd(bytes(USER), bytes(limited.password())), "USER ADD " + USER,
                  () -> auth.userDelete(bytes(USER)));
              CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
             // A prefix permission is a key range: from the prefix up to, not including, the prefix with its last byte + 1.
@@ -71,17 +72,11 @@ public final class AuthSection implements Section {
         ctx.out().println("Removed user " + USER + " and role " + ROLE);
     }
 
-    /** Undoes one thing the section made; closing it must not throw checked exceptions. */
-    private interface Removal extends AutoCloseable {
-        @Override
-        void close();
-    }
-
     /**
      * Makes a user or role and returns how to remove it. One that exists already is someone else's:
      * the section stops and leaves it alone. Only root may manage users and roles.
      */
-    private static Removal create(SectionContext ctx, CompletableFuture<?> add, String what, Supplier<CompletableFuture<?>> remove) {
+    private static Undo create(SectionContext ctx, CompletableFuture<?> add, String what, Supplier<CompletableFuture<?>> remove) {
         try {
             ctx.await(add, what);
         } catch (DemoFailure e) {
