@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.Endpoints;
-import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.sections.support.ConfigCache.Change;
 import dev.etcdpoc.sections.support.ConfigCache.Update;
 import dev.etcdpoc.sections.support.ConfigCache;
@@ -18,6 +17,7 @@ import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.SectionRuns;
+import dev.etcdpoc.support.ThrowawayCluster;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
@@ -33,11 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * config: the section's story on the shared etcd, and the {@link ConfigCache} it is built on where
@@ -51,17 +50,8 @@ class ConfigSectionTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     /** One cluster for the tests that kill members; each test works under its own prefix. */
-    private static LocalEtcd cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalEtcd.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ThrowawayCluster CLUSTER = new ThrowawayCluster();
 
     @Test
     void theCacheFollowsEveryChangeAndAResumedWatchMissesNothing(EtcdFixture etcd) {
@@ -142,18 +132,18 @@ class ConfigSectionTest {
     void theCacheStaysEqualToEtcdWhileTheMemberItWatchesIsKilledAndRestarted() {
         String prefix = "test/config-restart/";
         List<Update> updates = new CopyOnWriteArrayList<>();
-        int watched = (cluster.awaitLeader(BOUND) + 1) % 3;   // a follower: killing it needs no election
-        try (Client reader = new ClientFactory(REQUEST).create(cluster.endpoint(watched));
+        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;   // a follower: killing it needs no election
+        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
              Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
              ConfigCache cache = ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add)) {
             KV kv = writer.getKVClient();
             List<Written> writes = new ArrayList<>(writeRound(kv, prefix, 0));
             cache.awaitRevision(last(writes), BOUND);
 
-            cluster.kill(watched);
+            CLUSTER.members().kill(watched);
             writes.addAll(writeRound(kv, prefix, 1));   // while the cache's only member is down
-            cluster.restart(watched);
-            cluster.awaitHealthy(BOUND);
+            CLUSTER.members().restart(watched);
+            CLUSTER.members().awaitHealthy(BOUND);
             writes.addAll(writeRound(kv, prefix, 2));
 
             ConfigCache.Snapshot reached = cache.awaitRevision(last(writes), BOUND);
@@ -170,23 +160,23 @@ class ConfigSectionTest {
     void afterACompactionPastItsRevisionTheCacheResyncsAndEqualsEtcd() {
         String prefix = "test/config-compacted/";
         List<Update> updates = new CopyOnWriteArrayList<>();
-        int watched = (cluster.awaitLeader(BOUND) + 1) % 3;
-        try (Client reader = new ClientFactory(REQUEST).create(cluster.endpoint(watched));
+        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
+        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
              Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
              ConfigCache cache = ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add)) {
             KV kv = writer.getKVClient();
             List<Written> writes = writeRound(kv, prefix, 0);
             ConfigCache.Snapshot before = cache.awaitRevision(last(writes), BOUND);
 
-            cluster.kill(watched);
+            CLUSTER.members().kill(watched);
             writeRound(kv, prefix, 1);
             // So the two maps differ by a changed, a deleted and a new key.
             Await.result(kv.delete(bytes(prefix + "k0")), REQUEST, "DELETE");
             long compactedAt = Await.result(kv.put(bytes(prefix + "new"), bytes("n")), REQUEST, "PUT").getHeader().getRevision();
             // Compaction is cluster-wide: this cluster is the test's own.
             Await.result(kv.compact(compactedAt), REQUEST, "COMPACT");
-            cluster.restart(watched);
-            cluster.awaitHealthy(BOUND);
+            CLUSTER.members().restart(watched);
+            CLUSTER.members().awaitHealthy(BOUND);
 
             ConfigCache.Snapshot reached = cache.awaitRevision(compactedAt, BOUND);
             Map<String, String> stored = readAt(kv, prefix, reached.revision());
@@ -295,7 +285,7 @@ class ConfigSectionTest {
     }
 
     private static Endpoints othersThan(int member) {
-        return new Endpoints(IntStream.range(0, cluster.size()).filter(i -> i != member)
-            .mapToObj(i -> cluster.endpoint(i).uris().get(0)).toList());
+        return new Endpoints(IntStream.range(0, CLUSTER.members().size()).filter(i -> i != member)
+            .mapToObj(i -> CLUSTER.members().endpoint(i).uris().get(0)).toList());
     }
 }

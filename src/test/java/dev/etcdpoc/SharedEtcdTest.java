@@ -7,13 +7,14 @@ import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.core.Endpoints;
-import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
+import dev.etcdpoc.support.ThrowawayCluster;
+import dev.etcdpoc.support.UsersKeys;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.lock.LockResponse;
@@ -30,10 +31,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,40 +50,22 @@ class SharedEtcdTest {
     /** Short, so a run that waits for someone else's lock gives up soon. */
     private static final String[] WAIT_2S = {"--timeout", "2s"};
 
-    private static LocalEtcd cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalEtcd.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final ThrowawayCluster THREE_MEMBERS = new ThrowawayCluster();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {ONE_MEMBER, CLUSTER})
     void keysThePocWouldWriteExistSoTheRunRefusesAndTouchesNothing(String where, EtcdFixture etcd) {
         Endpoints endpoints = endpoints(where, etcd);
-        try (Etcd user = new Etcd(endpoints)) {
-            user.put("name", "the user's");
-            user.put("dog", "rex");
-            user.put("animals/x", "y");
-            try {
-                List<String> before = user.dump();
+        try (UsersKeys user = UsersKeys.put(endpoints, "name", "dog", "animals/x")) {
+            PocRun run = PocRun.of("-e", endpoints.toString());
 
-                PocRun run = PocRun.of("-e", endpoints.toString());
-
-                assertOneLineFailure(run, 1, Duration.ofSeconds(30),
-                    "found 3 keys that this demo would overwrite or delete", "name", "dog", "animals/x", "--namespace",
-                    "etcdctl del --prefix animals/");
-                assertThat(run.err()).doesNotContain("Is etcd running");
-                assertThat(run.out()).as("nothing printed before the refusal").isEmpty();
-                assertThat(user.dump()).as("every key, value and revision after the run").isEqualTo(before);
-            } finally {
-                user.delete("name", "dog", "animals/x");
-            }
+            assertOneLineFailure(run, 1, Duration.ofSeconds(30),
+                "found 3 keys that this demo would overwrite or delete", "name", "dog", "animals/x", "--namespace",
+                "etcdctl del --prefix animals/");
+            assertThat(run.err()).doesNotContain("Is etcd running");
+            assertThat(run.out()).as("nothing printed before the refusal").isEmpty();
+            user.assertUntouched();
         }
     }
 
@@ -91,21 +73,13 @@ class SharedEtcdTest {
     @ValueSource(strings = {ONE_MEMBER, CLUSTER})
     void underANamespaceThePocRunsBesideTheUsersKeysWithItsExactOutput(String where, EtcdFixture etcd) {
         Endpoints endpoints = endpoints(where, etcd);
-        try (Etcd user = new Etcd(endpoints)) {
-            user.put("name", "the user's");
-            user.put("animals/x", "y");
-            try {
-                List<String> before = user.dump();
+        try (UsersKeys user = UsersKeys.put(endpoints, "name", "animals/x")) {
+            PocRun run = PocRun.of("-e", endpoints.toString(), "--namespace", "tmp/poc/");
 
-                PocRun run = PocRun.of("-e", endpoints.toString(), "--namespace", "tmp/poc/");
-
-                assertThat(run.err()).as("stderr").isEmpty();
-                assertThat(run.out()).as("the PoC's output, key names included").isEqualTo(PocOutput.FULL);
-                assertThat(run.exitCode()).isZero();
-                assertThat(user.dump()).as("every key, value and revision after the run").isEqualTo(before);
-            } finally {
-                user.delete("name", "animals/x");
-            }
+            assertThat(run.err()).as("stderr").isEmpty();
+            assertThat(run.out()).as("the PoC's output, key names included").isEqualTo(PocOutput.FULL);
+            assertThat(run.exitCode()).isZero();
+            user.assertUntouched();
         }
     }
 
@@ -114,22 +88,12 @@ class SharedEtcdTest {
     void keysBesideTheDemosAreUntouchedByEverySection(String where, EtcdFixture etcd) {
         Endpoints endpoints = endpoints(where, etcd);
         // Names that share a beginning with the demo's, but are not under its keys.
-        String[] neighbours = {"names", "animals", "animals-x/y", "demo/other", "demo/cas", "app/config"};
-        try (Etcd user = new Etcd(endpoints)) {
-            for (String key : neighbours) {
-                user.put(key, "v1");
-                user.put(key, "v2");
-            }
-            try {
-                List<String> before = user.dump();
+        try (UsersKeys user = UsersKeys.put(endpoints, "names", "animals", "animals-x/y", "demo/other", "demo/cas", "app/config")) {
+            PocRun run = PocRun.of("-e", endpoints.toString(),
+                "crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config");
 
-                PocRun run = PocRun.of("-e", endpoints.toString(), "crud", "watch", "txn", "cas", "lease", "lock", "election", "history");
-
-                assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
-                assertThat(user.dump()).as("every key, value and revision after the run").isEqualTo(before);
-            } finally {
-                user.delete(neighbours);
-            }
+            assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+            user.assertUntouched();
         }
     }
 
@@ -190,8 +154,7 @@ class SharedEtcdTest {
     @ValueSource(strings = {ONE_MEMBER, CLUSTER})
     void fourRunsAtOnceEachPrintTheExactOutput(String where, EtcdFixture etcd) throws Exception {
         Endpoints endpoints = endpoints(where, etcd);
-        try (Etcd user = new Etcd(endpoints)) {
-            List<String> before = user.dump();
+        try (UsersKeys user = UsersKeys.put(endpoints)) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<PocRun>> runs = new ArrayList<>();
@@ -210,7 +173,7 @@ class SharedEtcdTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(user.dump()).as("every key, value and revision after the runs").isEqualTo(before);
+            user.assertUntouched();
         }
     }
 
@@ -218,23 +181,20 @@ class SharedEtcdTest {
     @ValueSource(strings = {ONE_MEMBER, CLUSTER})
     void historyDoesNotCompactAndTheUsersOlderRevisionsStayReadable(String where, EtcdFixture etcd) {
         Endpoints endpoints = endpoints(where, etcd);
-        try (Etcd user = new Etcd(endpoints)) {
-            long first = user.put("app/history-probe", "a");
-            user.put("app/history-probe", "b");
-            try {
-                PocRun run = PocRun.of("-e", endpoints.toString(), "history");
+        try (UsersKeys user = UsersKeys.put(endpoints, "app/history-probe")) {
+            long first = createRevision(user.etcd(), "app/history-probe");
 
-                assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
-                assertThat(run.outLines()).as("the story stops before compaction, and says why").contains(
-                    "COMPACT skipped: it would drop the older revisions of every key on this etcd, not only ours;"
-                        + " add --compact-history to allow it, or run without --endpoints on a throwaway etcd");
-                assertThat(run.out()).doesNotContain("refused: revision compacted");
-                String old = value(user.await(user.client().getKVClient().get(bytes("app/history-probe"),
-                    GetOption.builder().withRevision(first).build())));
-                assertThat(old).as("the user's key, read at its first revision after the run").isEqualTo("a");
-            } finally {
-                user.delete("app/history-probe");
-            }
+            PocRun run = PocRun.of("-e", endpoints.toString(), "history");
+
+            assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+            assertThat(run.outLines()).as("the story stops before compaction, and says why").contains(
+                "COMPACT skipped: it would drop the older revisions of every key on this etcd, not only ours;"
+                    + " add --compact-history to allow it, or run without --endpoints on a throwaway etcd");
+            assertThat(run.out()).doesNotContain("refused: revision compacted");
+            String old = value(user.etcd().await(user.etcd().client().getKVClient().get(bytes("app/history-probe"),
+                GetOption.builder().withRevision(first).build())));
+            assertThat(old).as("the user's key, read at its first revision after the run").isEqualTo("v1");
+            user.assertUntouched();
         }
     }
 
@@ -252,7 +212,11 @@ class SharedEtcdTest {
     }
 
     private static Endpoints endpoints(String where, EtcdFixture etcd) {
-        return where.equals(CLUSTER) ? cluster.endpoints() : etcd.endpoints();
+        return where.equals(CLUSTER) ? THREE_MEMBERS.members().endpoints() : etcd.endpoints();
+    }
+
+    private static long createRevision(Etcd etcd, String key) {
+        return only(etcd, key).getCreateRevision();
     }
 
     private static KeyValue only(Etcd etcd, String key) {

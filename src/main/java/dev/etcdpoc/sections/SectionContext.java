@@ -15,30 +15,17 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What a section gets: a connected client, where to print, how long any one step may take, how
  * to connect once more (as another user, say) the same way, and whether it may compact.
+ *
+ * @param client     connected to the etcd the demo runs against; null when every chosen section
+ *                   starts its own cluster
+ * @param clients    how {@code client} was built, to build more the same way
+ * @param endpoints  where {@code client} connects; null with it
+ * @param mayCompact true when compacting this etcd's history hurts nobody (a throwaway etcd) or
+ *                   the user allowed it (--compact-history)
  */
-public final class SectionContext {
-    private final Client client;
-    private final ClientFactory clients;
-    private final PrintStream out;
-    private final Endpoints endpoints;
-    private final boolean mayCompact;
+public record SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints, boolean mayCompact) {
 
-    /**
-     * @param client     connected to the etcd the demo runs against; null when every chosen section
-     *                   starts its own cluster
-     * @param clients    how {@code client} was built, to build more the same way
-     * @param endpoints  where {@code client} connects; null with it
-     * @param mayCompact true when compacting this etcd's history hurts nobody (a throwaway etcd) or
-     *                   the user allowed it (--compact-history)
-     */
-    public SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints, boolean mayCompact) {
-        this.client = client;
-        this.clients = clients;
-        this.out = out;
-        this.endpoints = endpoints;
-        this.mayCompact = mayCompact;
-    }
-
+    @Override
     public Client client() {
         if (client == null) {
             throw new IllegalStateException("no etcd was opened for this run");
@@ -46,22 +33,8 @@ public final class SectionContext {
         return client;
     }
 
-    /** For sections that connect elsewhere (their own cluster) the way the demo connects. */
-    public ClientFactory clients() {
-        return clients;
-    }
-
-    public PrintStream out() {
-        return out;
-    }
-
     public Duration timeout() {
         return clients.timeout();
-    }
-
-    /** Compaction drops every key's history below a revision, for the whole cluster: only when this is true. */
-    public boolean mayCompact() {
-        return mayCompact;
     }
 
     /** The user {@link #client()} authenticates as, if any. */

@@ -41,11 +41,12 @@ public final class WatchFeed implements AutoCloseable {
         this.key = key;
         this.prefix = prefix;
         this.timeout = timeout;
-        this.nextRevision = revision;
-        start();
+        start(revision);
     }
 
-    private void start() {
+    /** Opens a stream from {@code revision}: every event at or after it arrives on it. */
+    private void start(long revision) {
+        nextRevision = revision;
         // A fresh queue per stream: a late answer of an abandoned stream cannot reach the reader.
         arrivals = new Arrivals<>(WatchResponse.class, "watch");
         Arrivals<WatchResponse> to = arrivals;
@@ -75,7 +76,7 @@ public final class WatchFeed implements AutoCloseable {
             Optional<WatchResponse> response = arrivals.nextIfAny(what, within);
             if (response.isEmpty() && !watchedAgain) {
                 watcher.close();
-                start();
+                start(nextRevision);
                 watchedAgain = true;
                 continue;
             }
