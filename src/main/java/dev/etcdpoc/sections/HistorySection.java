@@ -1,7 +1,6 @@
 package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
-import static dev.etcdpoc.core.Bytes.text;
 import static dev.etcdpoc.core.Bytes.value;
 
 import dev.etcdpoc.core.DemoFailure;
