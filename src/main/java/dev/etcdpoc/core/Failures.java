@@ -6,10 +6,12 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -26,6 +28,7 @@ public final class Failures {
     private static final String ROLE_EXISTS = "role name already exists";
     // gRPC's words for a connection the server closed without an HTTP/2 goodbye.
     private static final String DROPPED = "Network closed for unknown reason";
+    private static final int MAX_CAUSES = 32;
     private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
 
     private Failures() {
@@ -37,22 +40,9 @@ public final class Failures {
         if (security.isPresent()) {
             return security.get();
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DemoFailure) {
-                return t.getMessage();
-            }
-            if (t instanceof UnknownHostException) {
-                return "unknown host " + t.getMessage();
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return "connection refused";
-            }
-            if (t instanceof SSLException) {
-                return "TLS failed: " + firstLine(t.getMessage());
-            }
-            if (t instanceof ClosedChannelException) {
-                return "connection closed by the server";
-            }
+        Optional<String> socket = chain(failure).map(Failures::socketProblem).flatMap(Optional::stream).findFirst();
+        if (socket.isPresent()) {
+            return socket.get();
         }
         Status status = status(failure);
         String description = status.getDescription() == null ? "" : firstLine(status.getDescription());
@@ -76,11 +66,9 @@ public final class Failures {
         if (security(failure).isPresent()) {
             return false;
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof ConnectException || t instanceof NoRouteToHostException
-                || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
-                return true;
-            }
+        if (chain(failure).anyMatch(t -> t instanceof TimeoutException || t instanceof ConnectException
+            || t instanceof NoRouteToHostException || t instanceof UnknownHostException || t instanceof ClosedChannelException)) {
+            return true;
         }
         Status.Code code = status(failure).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
@@ -127,28 +115,51 @@ public final class Failures {
         if (says(failure, PERMISSION_DENIED)) {
             return Optional.of("permission denied: no role of this user allows it");
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = t.getMessage() == null ? "" : t.getMessage();
-            Matcher mismatch = HOST_MISMATCH.matcher(message);
-            if (mismatch.find()) {
-                return Optional.of("server certificate does not match host " + mismatch.group(1)
-                    + ": connect with a name or IP address the certificate lists, or have etcd's certificate list this one");
-            }
-            if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
-                return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
-                    + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
-            }
-            // etcd 3.4.23 (built with Go 1.19) refuses a client certificate from an unknown CA with bad_certificate; 3.5.30
-            // (Go 1.26) with unknown_ca. The JDK reports its own distrust as PKIX, above, so this alert is etcd's.
-            if (message.contains("bad_certificate") || message.contains("certificate_required")
-                || message.contains("Received fatal alert: unknown_ca")) {
-                return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
-                    + "signed by the CA in etcd's --trusted-ca-file");
-            }
-            // A plain-http server closes the connection on the TLS hello (or, if it answers, gRPC says "not an SSL/TLS record").
-            if (message.contains("while performing TLS negotiation") || message.contains("not an SSL/TLS record")) {
-                return Optional.of("https to a plain-http etcd: use http:// or enable TLS on etcd");
-            }
+        return chain(failure).map(Failures::tlsProblem).flatMap(Optional::stream).findFirst();
+    }
+
+    /** What one exception of a cause chain says about the connection, if it is a socket or TLS exception. */
+    private static Optional<String> socketProblem(Throwable t) {
+        if (t instanceof DemoFailure) {
+            return Optional.of(t.getMessage());
+        }
+        if (t instanceof UnknownHostException) {
+            return Optional.of("unknown host " + t.getMessage());
+        }
+        if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+            return Optional.of("connection refused");
+        }
+        if (t instanceof SSLException) {
+            return Optional.of("TLS failed: " + firstLine(t.getMessage()));
+        }
+        if (t instanceof ClosedChannelException) {
+            return Optional.of("connection closed by the server");
+        }
+        return Optional.empty();
+    }
+
+    /** What one exception of a cause chain says about a TLS handshake that failed, phrased with what to do. */
+    private static Optional<String> tlsProblem(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        Matcher mismatch = HOST_MISMATCH.matcher(message);
+        if (mismatch.find()) {
+            return Optional.of("server certificate does not match host " + mismatch.group(1)
+                + ": connect with a name or IP address the certificate lists, or have etcd's certificate list this one");
+        }
+        if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
+            return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
+                + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
+        }
+        // etcd 3.4.23 (built with Go 1.19) refuses a client certificate from an unknown CA with bad_certificate; 3.5.30
+        // (Go 1.26) with unknown_ca. The JDK reports its own distrust as PKIX, above, so this alert is etcd's.
+        if (message.contains("bad_certificate") || message.contains("certificate_required")
+            || message.contains("Received fatal alert: unknown_ca")) {
+            return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
+                + "signed by the CA in etcd's --trusted-ca-file");
+        }
+        // A plain-http server closes the connection on the TLS hello (or, if it answers, gRPC says "not an SSL/TLS record").
+        if (message.contains("while performing TLS negotiation") || message.contains("not an SSL/TLS record")) {
+            return Optional.of("https to a plain-http etcd: use http:// or enable TLS on etcd");
         }
         return Optional.empty();
     }
@@ -170,22 +181,20 @@ public final class Failures {
 
     /** True when any exception in the chain carries etcd's error text. */
     private static boolean says(Throwable failure, String etcdText) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(etcdText)) {
-                return true;
-            }
-        }
-        return false;
+        return chain(failure).anyMatch(t -> t.getMessage() != null && t.getMessage().contains(etcdText));
     }
 
     /** The first throwable of type {@code type} in {@code failure}'s cause chain: jetcd wraps what etcd answered. */
     public static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return Optional.of(type.cast(t));
-            }
-        }
-        return Optional.empty();
+        return chain(failure).filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /**
+     * {@code failure}, its cause, the cause's cause...: the one walk every check here uses. Bounded,
+     * because nothing stops a library from building a cycle of causes.
+     */
+    public static Stream<Throwable> chain(Throwable failure) {
+        return Stream.iterate(failure, Objects::nonNull, Throwable::getCause).limit(MAX_CAUSES);
     }
 
     private static String firstLine(String text) {
