@@ -26,6 +26,10 @@ public final class Failures {
     private static final String PERMISSION_DENIED = "permission denied";
     private static final String USER_EXISTS = "user name already exists";
     private static final String ROLE_EXISTS = "role name already exists";
+    private static final String NO_SPACE = "mvcc: database space exceeded";
+    // etcd's HTTP/2 server sends SETTINGS first; anything else (an HTTP/1 answer) is not an etcd client port.
+    private static final String NOT_HTTP2 = "First received frame was not SETTINGS";
+    private static final String UNKNOWN_SERVICE = "unknown service etcdserverpb";
     // gRPC's words for a connection the server closed without an HTTP/2 goodbye.
     private static final String DROPPED = "Network closed for unknown reason";
     private static final int MAX_CAUSES = 32;
@@ -39,6 +43,17 @@ public final class Failures {
         Optional<String> security = security(failure);
         if (security.isPresent()) {
             return security.get();
+        }
+        if (says(failure, NO_SPACE)) {
+            // etcd's documented way out (op-guide/maintenance: "Space quota"); compaction drops old revisions cluster-wide.
+            return "etcd's database is full: its NOSPACE alarm is raised (" + NO_SPACE + ") and it takes no writes until "
+                + "an operator frees space: 'etcdctl compact REV' (REV: the revision 'etcdctl endpoint status -w json' shows), "
+                + "'etcdctl defrag', then 'etcdctl alarm disarm'; or give etcd a larger --quota-backend-bytes";
+        }
+        if (says(failure, NOT_HTTP2) || says(failure, UNKNOWN_SERVICE)) {
+            return "the server there is not an etcd gRPC server (" + (says(failure, NOT_HTTP2)
+                ? "it answered in plain HTTP/1, not HTTP/2" : "it speaks gRPC but has no etcd service")
+                + "): point --endpoints at etcd's client URL (--listen-client-urls, port 2379 by default)";
         }
         Optional<String> socket = chain(failure).map(Failures::socketProblem).flatMap(Optional::stream).findFirst();
         if (socket.isPresent()) {
