@@ -26,6 +26,7 @@ public final class Failures {
     private static final String PERMISSION_DENIED = "permission denied";
     private static final String USER_EXISTS = "user name already exists";
     private static final String ROLE_EXISTS = "role name already exists";
+    private static final String NO_LEADER = "etcdserver: no leader";
     private static final String NO_SPACE = "mvcc: database space exceeded";
     // etcd's HTTP/2 server sends SETTINGS first; anything else (an HTTP/1 answer) is not an etcd client port.
     private static final String NOT_HTTP2 = "First received frame was not SETTINGS";
@@ -97,6 +98,16 @@ public final class Failures {
         return find(failure, TimeoutException.class).isPresent()
             || status(failure).getCode() == Status.Code.DEADLINE_EXCEEDED
             || says(failure, "etcdserver: request timed out");
+    }
+
+    /** True when nothing accepted the connection: no process listens there (or a firewall said no). */
+    public static boolean isRefused(Throwable failure) {
+        return find(failure, ConnectException.class).isPresent() || find(failure, NoRouteToHostException.class).isPresent();
+    }
+
+    /** True when etcd said it has no leader to take the request to: the member runs, its cluster has no quorum. */
+    public static boolean isNoLeader(Throwable failure) {
+        return says(failure, NO_LEADER);
     }
 
     /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */
