@@ -3,16 +3,27 @@ package dev.etcdpoc;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocOutput;
+import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.SecureEtcds;
 import dev.etcdpoc.support.Silent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +76,7 @@ class EveryBadInputTest {
                 try (Silent silent = new Silent()) {
                     return PocRun.of("--endpoints", silent.url(), "--timeout", "2s");
                 }
-            }, 1, DEADLINE_PLUS, "no answer", "2s"),
+            }, 1, DEADLINE_PLUS, "no answer", "2s", "accepts connections but does not answer"),
             new BadInput("wrong password", e -> PocRun.withEnv(Map.of("ETCD_PASSWORD", "not-the-password"),
                 "-e", e.secure().auth().toString(), "--user", "root"),
                 1, QUICK, "authentication failed: wrong user or password"),
@@ -106,8 +117,32 @@ class EveryBadInputTest {
                 2, QUICK, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, config, auth, failover, all"),
             new BadInput("non-positive timeout", e -> PocRun.of("--timeout", "0"),
                 2, QUICK, "'0' must be greater than zero"),
+            new BadInput("timeout below 10ms", e -> PocRun.of("--timeout", "1ms"),
+                2, QUICK, "'1ms' is outside 10ms..1h"),
+            new BadInput("timeout above 1h", e -> PocRun.of("--timeout", "99999999999d"),
+                2, QUICK, "'99999999999d' is outside 10ms..1h"),
+            new BadInput("endpoint port outside 1..65535", e -> PocRun.of("--endpoints", "http://127.0.0.1:99999"),
+                2, QUICK, "has port 99999, outside 1..65535"),
+            new BadInput("bench --val-size over etcd's request limit", e -> PocRun.of("bench", "-e", e.plain().endpoints().toString(),
+                "--val-size", "2097152"),
+                2, QUICK, "--val-size 2097152 is over etcd's request limit", "--max-request-bytes"),
             new BadInput("etcd killed in the middle of a run", EveryBadInputTest::killEtcdAfterTheTxn,
-                1, QUICK, "etcd at http://127.0.0.1:", "Is etcd running there?"));
+                1, QUICK, "etcd at http://127.0.0.1:", "Is etcd running there?"),
+            new BadInput("a running member without quorum, the only endpoint", EveryBadInputTest::aMemberWithoutQuorum,
+                1, DEADLINE_PLUS, "etcd has no quorum", "answers but has no leader", "endpoint status --cluster"),
+            // A fresh JVM: in this warm one a healthy etcd may well answer within 10 ms.
+            new BadInput("a deadline too short for a healthy etcd", e -> inAFreshJvm(List.of(), Map.of(),
+                "-e", e.plain().endpoints().toString(), "--timeout", "10ms"),
+                1, QUICK, "etcd is healthy", "a deadline of 10ms is too short for it", "--timeout"),
+            new BadInput("etcd out of space (NOSPACE alarm)", EveryBadInputTest::anEtcdOutOfSpace,
+                1, QUICK, "NOSPACE alarm", "etcdctl compact", "etcdctl defrag", "etcdctl alarm disarm"),
+            new BadInput("an HTTP server that is not etcd", EveryBadInputTest::aPlainHttpServer,
+                1, QUICK, "not an etcd gRPC server", "plain HTTP/1", "--endpoints"),
+            new BadInput("a missing temp dir for the throwaway etcd", e -> inAFreshJvm(List.of("-Djava.io.tmpdir=/nonexistent"),
+                Map.of(), "--local-cluster", "1"),
+                1, QUICK, "temp dir '/nonexistent': it does not exist", "-Djava.io.tmpdir"),
+            new BadInput("an etcd binary that never becomes healthy", EveryBadInputTest::aFakeEtcd,
+                1, DEADLINE_PLUS, "did not become healthy within 10s", "its last log line: fake etcd: never healthy"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -118,6 +153,92 @@ class EveryBadInputTest {
         assertOneLineFailure(run, input.exitCode(), input.within(), input.keyWords());
         if (input.exitCode() == 0) {
             assertThat(run.out()).as("the run went on").isEqualTo(PocOutput.FULL);
+        }
+    }
+
+    /** A 3-member cluster whose other two members are killed: the one left runs, answers, and has no leader. */
+    private static PocRun aMemberWithoutQuorum(Etcds unused) {
+        try (LocalEtcd cluster = LocalEtcd.start(3)) {
+            cluster.kill(1);
+            cluster.kill(2);
+            return PocRun.of("-e", cluster.endpoint(0).toString(), "--timeout", "2s");
+        }
+    }
+
+    /** An etcd with a 128 KiB quota, written to until it raises its NOSPACE alarm. */
+    private static PocRun anEtcdOutOfSpace(Etcds unused) {
+        try (LocalEtcd etcd = LocalEtcd.start(1, LocalEtcd.Setup.PLAIN.withFlags("--quota-backend-bytes", "131072"));
+             Etcd fill = new Etcd(etcd.endpoints())) {
+            String value = "x".repeat(60_000);
+            Throwable full = null;
+            for (int i = 0; i < 20 && full == null; i++) {
+                try {
+                    fill.put("fill/" + i, value);
+                } catch (RuntimeException e) {
+                    full = e;
+                }
+            }
+            assertThat(full).as("etcd refused a write once full").isNotNull().hasMessageContaining("database space exceeded");
+            return PocRun.of("-e", etcd.endpoints().toString());
+        }
+    }
+
+    /** An HTTP/1 server on a free loopback port, answering 404 to everything. */
+    private static PocRun aPlainHttpServer(Etcds unused) {
+        try {
+            HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            web.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+            });
+            web.start();
+            try {
+                return PocRun.of("--endpoints", "http://127.0.0.1:" + web.getAddress().getPort(), "--timeout", "3s");
+            } finally {
+                web.stop(0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An "etcd" that starts, logs a line and never becomes healthy, as the throwaway etcd. */
+    private static PocRun aFakeEtcd(Etcds unused) {
+        try {
+            Path fake = Files.createTempFile("fake-etcd-", ".sh");
+            try {
+                Files.writeString(fake, "#!/bin/sh\necho 'fake etcd: never healthy'\nexec sleep 600\n");
+                fake.toFile().setExecutable(true);
+                return inAFreshJvm(List.of(), Map.of("ETCD_BINARY", fake.toString()), "--local-cluster", "1");
+            } finally {
+                Files.delete(fake);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command in a JVM of its own (for JVM options, the environment, or a cold start), as a {@link PocRun}. */
+    private static PocRun inAFreshJvm(List<String> jvmOptions, Map<String, String> env, String... args) {
+        long start = System.nanoTime();
+        Process poc = PocProcess.start(jvmOptions, env, args);
+        try {
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(poc.getErrorStream()));
+            String out = read(poc.getInputStream());
+            assertThat(poc.waitFor(60, TimeUnit.SECONDS)).as("the run ended").isTrue();
+            return new PocRun(poc.exitValue(), out, err.get(10, TimeUnit.SECONDS), Duration.ofNanos(System.nanoTime() - start));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            poc.destroyForcibly();
+        }
+    }
+
+    private static String read(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -189,7 +189,8 @@ class FaultToleranceTest {
         PocRun run = PocRun.of("--endpoints", cluster.endpoints().toString(), "--timeout", "2s");
 
         // Our 2 s deadline or etcd's own "request timed out", whichever comes first: both say no quorum.
-        dev.etcdpoc.support.Assertions.assertOneLineFailure(run, 1, Duration.ofSeconds(20), "no answer from etcd", "etcd has no quorum");
+        dev.etcdpoc.support.Assertions.assertOneLineFailure(run, 1, Duration.ofSeconds(20), "no answer from etcd", "etcd has no quorum",
+            "2 of the 3 members given refuse connections");
     }
 
     @Test

@@ -93,10 +93,12 @@ public final class ClientFactory {
 
     public Client create(Endpoints endpoints) {
         SkipSilentMembers.register();
+        EndpointResolver.register();
         ClientBuilder builder = Client.builder()
-            // No authority(): jetcd's ip:/// resolver then gives each address its own host:port as
-            // authority, and gRPC checks each server's certificate against the host of its own URL.
-            .endpoints(endpoints.uris())
+            // Not jetcd's endpoints(): its target cannot hold an IPv6 literal such as [::1]. No
+            // authority() either: each member keeps its own host:port, so gRPC checks each server's
+            // certificate against the host of its own URL.
+            .target(EndpointResolver.target(endpoints))
             // jetcd's default waitForReady makes every call queue until a connection exists, forever
             // when etcd is down; without it a call to a dead endpoint fails fast with UNAVAILABLE.
             .waitForReady(false)

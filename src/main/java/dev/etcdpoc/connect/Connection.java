@@ -37,7 +37,7 @@ public final class Connection implements AutoCloseable {
             return new Connection(target, checked, checked.create(target.endpoints()));
         } catch (DemoFailure e) {
             target.close();
-            throw target.failure(e, clients.timeout());
+            throw target.failure(e, clients);
         } catch (RuntimeException e) {
             target.close();
             throw e;
@@ -64,7 +64,7 @@ public final class Connection implements AutoCloseable {
 
     /** A failure while using this etcd, as one line that names it, with what to do when the cause alone does not say. */
     public DemoFailure explain(DemoFailure failure) {
-        return target.failure(failure, clients.timeout());
+        return target.failure(failure, clients);
     }
 
     @Override

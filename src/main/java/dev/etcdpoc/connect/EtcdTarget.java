@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -78,28 +77,29 @@ public final class EtcdTarget implements AutoCloseable {
     }
 
     /** A failure while talking to this etcd, as one line that names it, with what to do when the cause alone does not say it. */
-    public DemoFailure failure(DemoFailure failure, Duration timeout) {
-        return new DemoFailure("etcd at " + endpoints + ": " + failure.getMessage() + hint(failure, timeout), failure);
+    public DemoFailure failure(DemoFailure failure, ClientFactory clients) {
+        return new DemoFailure("etcd at " + endpoints + ": " + failure.getMessage() + hint(failure, clients), failure);
     }
 
     /** What to do, when the cause alone does not say it. */
-    private String hint(DemoFailure failure, Duration timeout) {
+    private String hint(DemoFailure failure, ClientFactory clients) {
         // A TLS etcd drops a plain connection without a word (gRPC reports a closed connection or just
         // UNAVAILABLE): ask it for a TLS handshake to tell why. Not after a silent port: it would wait again.
         if (!endpoints.tls() && (Failures.isConnectionDropped(failure) || Failures.isUnreachable(failure))
-            && !Failures.isNoAnswer(failure) && TlsProbe.speaksTls(endpoints.uris().get(0), timeout)) {
+            && !Failures.isNoAnswer(failure) && !Failures.isRefused(failure) && TlsProbe.speaksTls(endpoints.uris().get(0), clients.timeout())) {
             return ": plain http to a TLS etcd: use https:// and --cacert";
         }
         // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.
         if (endpoints.tls() && Failures.isConnectionDropped(failure)) {
             return ": if etcd checks client certificates, it does not trust --cert: use one signed by the CA in etcd's --trusted-ca-file";
         }
-        if (endpoints.uris().size() > 1 && Failures.isNoAnswer(failure)) {
-            // Members that accept a connection but never answer a write: the usual cause is a lost majority.
-            return ". If members are up but a majority of the cluster is down, etcd has no quorum and accepts no write:"
-                + " see 'etcdctl --endpoints " + endpoints + " endpoint status'.";
+        // A frozen etcd, one without quorum and a deadline too short for a healthy one all look alike from
+        // here: no answer. The members can tell which, when asked.
+        if (Failures.isNoAnswer(failure) || Failures.isNoLeader(failure)) {
+            return Diagnosis.of(endpoints, clients);
         }
-        return Failures.isUnreachable(failure)
+        // Only a refusal means nothing listens there: other failures reached something.
+        return Failures.isRefused(failure)
             ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
             : "";
     }

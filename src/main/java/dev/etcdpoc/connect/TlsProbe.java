@@ -1,5 +1,6 @@
 package dev.etcdpoc.connect;
 
+import dev.etcdpoc.core.Failures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,18 +35,9 @@ final class TlsProbe {
         } catch (SSLHandshakeException e) {
             // A certificate we do not trust, or a TLS alert (such as "client certificate required"),
             // still means the other side speaks TLS; an EOF or a non-TLS answer means it does not.
-            return hasCause(e, CertificateException.class) || String.valueOf(e.getMessage()).startsWith("Received fatal alert");
+            return Failures.find(e, CertificateException.class).isPresent() || String.valueOf(e.getMessage()).startsWith("Received fatal alert");
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -6,10 +6,12 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -24,8 +26,14 @@ public final class Failures {
     private static final String PERMISSION_DENIED = "permission denied";
     private static final String USER_EXISTS = "user name already exists";
     private static final String ROLE_EXISTS = "role name already exists";
+    private static final String NO_LEADER = "etcdserver: no leader";
+    private static final String NO_SPACE = "mvcc: database space exceeded";
+    // etcd's HTTP/2 server sends SETTINGS first; anything else (an HTTP/1 answer) is not an etcd client port.
+    private static final String NOT_HTTP2 = "First received frame was not SETTINGS";
+    private static final String UNKNOWN_SERVICE = "unknown service etcdserverpb";
     // gRPC's words for a connection the server closed without an HTTP/2 goodbye.
     private static final String DROPPED = "Network closed for unknown reason";
+    private static final int MAX_CAUSES = 32;
     private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
 
     private Failures() {
@@ -37,22 +45,20 @@ public final class Failures {
         if (security.isPresent()) {
             return security.get();
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DemoFailure) {
-                return t.getMessage();
-            }
-            if (t instanceof UnknownHostException) {
-                return "unknown host " + t.getMessage();
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return "connection refused";
-            }
-            if (t instanceof SSLException) {
-                return "TLS failed: " + firstLine(t.getMessage());
-            }
-            if (t instanceof ClosedChannelException) {
-                return "connection closed by the server";
-            }
+        if (says(failure, NO_SPACE)) {
+            // etcd's documented way out (op-guide/maintenance: "Space quota"); compaction drops old revisions cluster-wide.
+            return "etcd's database is full: its NOSPACE alarm is raised (" + NO_SPACE + ") and it takes no writes until "
+                + "an operator frees space: 'etcdctl compact REV' (REV: the revision 'etcdctl endpoint status -w json' shows), "
+                + "'etcdctl defrag', then 'etcdctl alarm disarm'; or give etcd a larger --quota-backend-bytes";
+        }
+        if (says(failure, NOT_HTTP2) || says(failure, UNKNOWN_SERVICE)) {
+            return "the server there is not an etcd gRPC server (" + (says(failure, NOT_HTTP2)
+                ? "it answered in plain HTTP/1, not HTTP/2" : "it speaks gRPC but has no etcd service")
+                + "): point --endpoints at etcd's client URL (--listen-client-urls, port 2379 by default)";
+        }
+        Optional<String> socket = chain(failure).map(Failures::socketProblem).flatMap(Optional::stream).findFirst();
+        if (socket.isPresent()) {
+            return socket.get();
         }
         Status status = status(failure);
         String description = status.getDescription() == null ? "" : firstLine(status.getDescription());
@@ -76,11 +82,9 @@ public final class Failures {
         if (security(failure).isPresent()) {
             return false;
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof ConnectException || t instanceof NoRouteToHostException
-                || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
-                return true;
-            }
+        if (chain(failure).anyMatch(t -> t instanceof TimeoutException || t instanceof ConnectException
+            || t instanceof NoRouteToHostException || t instanceof UnknownHostException || t instanceof ClosedChannelException)) {
+            return true;
         }
         Status.Code code = status(failure).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
@@ -94,6 +98,16 @@ public final class Failures {
         return find(failure, TimeoutException.class).isPresent()
             || status(failure).getCode() == Status.Code.DEADLINE_EXCEEDED
             || says(failure, "etcdserver: request timed out");
+    }
+
+    /** True when nothing accepted the connection: no process listens there (or a firewall said no). */
+    public static boolean isRefused(Throwable failure) {
+        return find(failure, ConnectException.class).isPresent() || find(failure, NoRouteToHostException.class).isPresent();
+    }
+
+    /** True when etcd said it has no leader to take the request to: the member runs, its cluster has no quorum. */
+    public static boolean isNoLeader(Throwable failure) {
+        return says(failure, NO_LEADER);
     }
 
     /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */
@@ -127,28 +141,51 @@ public final class Failures {
         if (says(failure, PERMISSION_DENIED)) {
             return Optional.of("permission denied: no role of this user allows it");
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = t.getMessage() == null ? "" : t.getMessage();
-            Matcher mismatch = HOST_MISMATCH.matcher(message);
-            if (mismatch.find()) {
-                return Optional.of("server certificate does not match host " + mismatch.group(1)
-                    + ": connect with a name or IP address the certificate lists, or have etcd's certificate list this one");
-            }
-            if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
-                return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
-                    + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
-            }
-            // etcd 3.4.23 (built with Go 1.19) refuses a client certificate from an unknown CA with bad_certificate; 3.5.30
-            // (Go 1.26) with unknown_ca. The JDK reports its own distrust as PKIX, above, so this alert is etcd's.
-            if (message.contains("bad_certificate") || message.contains("certificate_required")
-                || message.contains("Received fatal alert: unknown_ca")) {
-                return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
-                    + "signed by the CA in etcd's --trusted-ca-file");
-            }
-            // A plain-http server closes the connection on the TLS hello (or, if it answers, gRPC says "not an SSL/TLS record").
-            if (message.contains("while performing TLS negotiation") || message.contains("not an SSL/TLS record")) {
-                return Optional.of("https to a plain-http etcd: use http:// or enable TLS on etcd");
-            }
+        return chain(failure).map(Failures::tlsProblem).flatMap(Optional::stream).findFirst();
+    }
+
+    /** What one exception of a cause chain says about the connection, if it is a socket or TLS exception. */
+    private static Optional<String> socketProblem(Throwable t) {
+        if (t instanceof DemoFailure) {
+            return Optional.of(t.getMessage());
+        }
+        if (t instanceof UnknownHostException) {
+            return Optional.of("unknown host " + t.getMessage());
+        }
+        if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+            return Optional.of("connection refused");
+        }
+        if (t instanceof SSLException) {
+            return Optional.of("TLS failed: " + firstLine(t.getMessage()));
+        }
+        if (t instanceof ClosedChannelException) {
+            return Optional.of("connection closed by the server");
+        }
+        return Optional.empty();
+    }
+
+    /** What one exception of a cause chain says about a TLS handshake that failed, phrased with what to do. */
+    private static Optional<String> tlsProblem(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        Matcher mismatch = HOST_MISMATCH.matcher(message);
+        if (mismatch.find()) {
+            return Optional.of("server certificate does not match host " + mismatch.group(1)
+                + ": connect with a name or IP address the certificate lists, or have etcd's certificate list this one");
+        }
+        if (message.contains("PKIX path building failed") || message.contains("unable to find valid certification path")) {
+            return Optional.of("server certificate not trusted: it is not signed by the CA in --cacert "
+                + "(without --cacert: by a CA the JDK trusts); give --cacert the CA that signed etcd's certificate");
+        }
+        // etcd 3.4.23 (built with Go 1.19) refuses a client certificate from an unknown CA with bad_certificate; 3.5.30
+        // (Go 1.26) with unknown_ca. The JDK reports its own distrust as PKIX, above, so this alert is etcd's.
+        if (message.contains("bad_certificate") || message.contains("certificate_required")
+            || message.contains("Received fatal alert: unknown_ca")) {
+            return Optional.of("etcd requires a client certificate it trusts: give --cert and --key, "
+                + "signed by the CA in etcd's --trusted-ca-file");
+        }
+        // A plain-http server closes the connection on the TLS hello (or, if it answers, gRPC says "not an SSL/TLS record").
+        if (message.contains("while performing TLS negotiation") || message.contains("not an SSL/TLS record")) {
+            return Optional.of("https to a plain-http etcd: use http:// or enable TLS on etcd");
         }
         return Optional.empty();
     }
@@ -170,22 +207,20 @@ public final class Failures {
 
     /** True when any exception in the chain carries etcd's error text. */
     private static boolean says(Throwable failure, String etcdText) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(etcdText)) {
-                return true;
-            }
-        }
-        return false;
+        return chain(failure).anyMatch(t -> t.getMessage() != null && t.getMessage().contains(etcdText));
     }
 
     /** The first throwable of type {@code type} in {@code failure}'s cause chain: jetcd wraps what etcd answered. */
     public static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return Optional.of(type.cast(t));
-            }
-        }
-        return Optional.empty();
+        return chain(failure).filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /**
+     * {@code failure}, its cause, the cause's cause...: the one walk every check here uses. Bounded,
+     * because nothing stops a library from building a cycle of causes.
+     */
+    public static Stream<Throwable> chain(Throwable failure) {
+        return Stream.iterate(failure, Objects::nonNull, Throwable::getCause).limit(MAX_CAUSES);
     }
 
     private static String firstLine(String text) {

@@ -2,6 +2,7 @@ package dev.etcdpoc.local;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.core.Poll;
 import java.io.BufferedReader;
 import java.io.File;
@@ -12,11 +13,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +54,14 @@ public final class LocalEtcd implements AutoCloseable {
      */
     public static final int HEARTBEAT_MS = 100;
     public static final int ELECTION_MS = 1000;
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a start may take until every member is healthy. A member is healthy here in well under
+     * a second, a 3-member cluster on a busy 2-core machine in about 3 s; an etcd that is not healthy
+     * after this will not be, and the user should hear why (its last log line) rather than wait.
+     */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final InetAddress IPV6_LOOPBACK = ipv6Loopback();
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
     private static final Pattern VERSION = Pattern.compile("etcd Version: (\\S+)");
@@ -75,6 +86,27 @@ public final class LocalEtcd implements AutoCloseable {
                 flags.addAll(List.of("--client-cert-auth", "--trusted-ca-file", clientCa.toString()));
             }
             return flags;
+        }
+    }
+
+    /**
+     * How the members are set up beyond the defaults (plain http on 127.0.0.1): TLS for clients, the
+     * client port on IPv6's loopback {@code [::1]} instead, and extra etcd flags such as
+     * {@code --quota-backend-bytes}. Peers and /health stay on 127.0.0.1 either way.
+     */
+    public record Setup(Tls tls, boolean ipv6, List<String> flags) {
+        public static final Setup PLAIN = new Setup(null, false, List.of());
+
+        public Setup with(Tls clientTls) {
+            return new Setup(clientTls, ipv6, flags);
+        }
+
+        public Setup onIpv6Loopback() {
+            return new Setup(tls, true, flags);
+        }
+
+        public Setup withFlags(String... more) {
+            return new Setup(tls, ipv6, Stream.concat(flags.stream(), Stream.of(more)).toList());
         }
     }
 
@@ -120,11 +152,16 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** Starts {@code size} plain-http members and returns once every one of them reports healthy. */
     public static LocalEtcd start(int size) {
-        return start(size, null);
+        return start(size, Setup.PLAIN);
     }
 
     /** Starts {@code size} members serving clients with {@code tls} ({@code null}: plain http), once all are healthy. */
     public static LocalEtcd start(int size, Tls tls) {
+        return start(size, Setup.PLAIN.with(tls));
+    }
+
+    /** Starts {@code size} members set up so, and returns once every one of them reports healthy. */
+    public static LocalEtcd start(int size, Setup setup) {
         Path etcd = binary();
         if (etcd == null) {
             throw new DemoFailure("no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
@@ -136,11 +173,12 @@ public final class LocalEtcd implements AutoCloseable {
         try {
             cluster.removedLeftovers = removeLeftovers();
             Path root = cluster.createRoot();
-            int[] ports = freePorts(3 * size);
+            int[] ports = freePorts(2 * size, InetAddress.getLoopbackAddress());
+            int[] clientPorts = freePorts(size, setup.ipv6() ? IPV6_LOOPBACK : InetAddress.getLoopbackAddress());
             String token = root.getFileName().toString();
             for (int i = 0; i < size; i++) {
-                cluster.members.add(new Member(etcd, "m" + i, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2],
-                    root.resolve("m" + i), token, tls));
+                cluster.members.add(new Member(etcd, "m" + i, clientPorts[i], ports[2 * i], ports[2 * i + 1],
+                    root.resolve("m" + i), token, setup));
             }
             String initialCluster = cluster.members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
             cluster.members.forEach(m -> m.initialCluster = initialCluster);
@@ -169,9 +207,24 @@ public final class LocalEtcd implements AutoCloseable {
             Files.writeString(root.resolve(OWNER), self.pid() + " " + startMillis(self).orElse(0L));
             return root;
         } catch (IOException e) {
-            throw new DemoFailure("cannot create a data dir for etcd in the temp dir " + System.getProperty("java.io.tmpdir")
-                + ": " + e.getMessage(), e);
+            throw new DemoFailure("cannot create a data dir for the throwaway etcd in the temp dir '"
+                + System.getProperty("java.io.tmpdir") + "': " + reason(e) + ". Give Java a writable temp dir "
+                + "(java -Djava.io.tmpdir=DIR -jar poc.jar), or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.", e);
         }
+    }
+
+    /** Why the file system said no, in words: its exceptions carry the path, and the reason only sometimes. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     private synchronized void launchAll() {
@@ -261,12 +314,21 @@ public final class LocalEtcd implements AutoCloseable {
             if (!m.wanted) {
                 continue;
             }
-            Poll.until(timeout, "etcd member " + m.name + " at " + m.clientUrl() + " becoming healthy", () -> {
+            try {
+                Poll.until(timeout, "etcd member " + m.name + " at " + m.clientUrl() + " becoming healthy", () -> {
+                    if (!m.etcd.isAlive()) {
+                        throw new DemoFailure("etcd member " + m.name + " (" + m.binary + ") exited" + m.logTail());
+                    }
+                    return healthy(m) ? Optional.of(m) : Optional.empty();
+                });
+            } catch (DemoFailure e) {
                 if (!m.etcd.isAlive()) {
-                    throw new DemoFailure("etcd member " + m.name + " exited" + m.logTail());
+                    throw e;
                 }
-                return healthy(m) ? Optional.of(m) : Optional.empty();
-            });
+                throw new DemoFailure("etcd member " + m.name + " (" + m.binary + ") at " + m.clientUrl()
+                    + " did not become healthy within " + Durations.format(timeout)
+                    + " (check that this is a working etcd, or point --endpoints at a running etcd)" + m.logTail(), e);
+            }
         }
     }
 
@@ -377,12 +439,21 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    /** Ports the OS reports free right now; all held open together so none is handed out twice. */
-    private static int[] freePorts(int count) {
+    private static InetAddress ipv6Loopback() {
+        try {
+            return InetAddress.getByName("::1");
+        } catch (UnknownHostException e) {
+            // a literal address is parsed, never looked up: this cannot happen
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Ports the OS reports free on {@code address} right now; all held open together so none is handed out twice. */
+    private static int[] freePorts(int count, InetAddress address) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+                sockets.add(new ServerSocket(0, 1, address));
             }
             return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
         } catch (IOException e) {
@@ -428,13 +499,14 @@ public final class LocalEtcd implements AutoCloseable {
         final Path dataDir;
         final String token;
         final Tls tls;
+        final Setup setup;
         String initialCluster;
         Process guard;
         ProcessHandle etcd;
         /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
         boolean wanted;
 
-        Member(Path binary, String name, int clientPort, int peerPort, int metricsPort, Path dataDir, String token, Tls tls) {
+        Member(Path binary, String name, int clientPort, int peerPort, int metricsPort, Path dataDir, String token, Setup setup) {
             this.binary = binary;
             this.name = name;
             this.clientPort = clientPort;
@@ -442,11 +514,12 @@ public final class LocalEtcd implements AutoCloseable {
             this.metricsPort = metricsPort;
             this.dataDir = dataDir;
             this.token = token;
-            this.tls = tls;
+            this.tls = setup.tls();
+            this.setup = setup;
         }
 
         String clientUrl() {
-            return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+            return (tls == null ? "http" : "https") + (setup.ipv6() ? "://[::1]:" : "://127.0.0.1:") + clientPort;
         }
 
         /** Plain http /health and /metrics, whatever the client port needs: readiness checks need no certificates. */
@@ -481,6 +554,7 @@ public final class LocalEtcd implements AutoCloseable {
             if (tls != null) {
                 command.addAll(tls.flags());
             }
+            command.addAll(setup.flags());
             ProcessBuilder pb = new ProcessBuilder(command);
             // etcd reads ETCD_* variables as flags; the user's ETCD_ENDPOINTS or ETCD_PASSWORD are not for it.
             pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));

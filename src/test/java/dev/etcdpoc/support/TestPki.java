@@ -45,7 +45,7 @@ public final class TestPki implements AutoCloseable {
     public final Path ca;
     /** A CA that signed nothing we use. */
     public final Path otherCa;
-    /** Server certificate with IP SAN 127.0.0.1 (server and client use, as etcd's own gateway needs). */
+    /** Server certificate with IP SANs 127.0.0.1 and ::1 (server and client use, as etcd's own gateway needs). */
     public final Path serverCert;
     public final Path serverKey;
     /** Server certificate signed by {@link #ca} but naming 10.255.255.1 and etcd.example.invalid only. */
@@ -68,7 +68,7 @@ public final class TestPki implements AutoCloseable {
 
         KeyPair serverKeys = keys();
         serverCert = write("server.pem", signed(caCert, caKeys, "127.0.0.1", serverKeys, true,
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")));
         serverKey = writeKey("server-key.pem", serverKeys);
 
         KeyPair wrongKeys = keys();
