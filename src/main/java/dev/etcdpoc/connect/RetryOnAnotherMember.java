@@ -3,6 +3,7 @@ package dev.etcdpoc.connect;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.TxnRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -12,6 +13,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One unary etcd call that, when its attempt gets no answer in time on one member ({@link #timedOut}),
@@ -20,11 +22,11 @@ import java.util.concurrent.TimeUnit;
  * idempotent). Which calls go again, and why that cannot apply a write twice:
  * <ul>
  *   <li>reads (range): always;
- *   <li>deletes: as they are — deleting keys that are already gone changes nothing in etcd, no new
- *       revision and no watch event;
+ *   <li>deletes, and transactions that only delete (a clean-up guarded by a compare): as they are —
+ *       deleting keys that are already gone changes nothing in etcd, no new revision and no watch event;
  *   <li>puts and unconditional transactions of puts: after {@link WriteCheck} read the keys and
  *       found the write not applied;
- *   <li>anything else (leases, locks, elections, conditional transactions): not at all.
+ *   <li>anything else (leases, locks, elections, conditional transactions that write): not at all.
  * </ul>
  * What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
  * thawed after the retry succeeded, may still hand that attempt to raft before it reads the
@@ -104,7 +106,7 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
     }
 
     private void retry(Status timedOut) {
-        if (request instanceof RangeRequest || request instanceof DeleteRangeRequest d && !d.getPrevKv()) {
+        if (request instanceof RangeRequest || request instanceof DeleteRangeRequest d && !d.getPrevKv() || onlyDeletes(request)) {
             attempt(false);
             return;
         }
@@ -125,6 +127,17 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
                 attempt(false);
             }
         });
+    }
+
+    /**
+     * A transaction that only deletes, in either branch (a clean-up that compares a key's create
+     * revision first): sent again after it was applied, its keys are gone, so it deletes nothing
+     * and makes no second revision.
+     */
+    private static boolean onlyDeletes(Object request) {
+        return request instanceof TxnRequest txn
+            && Stream.concat(txn.getSuccessList().stream(), txn.getFailureList().stream())
+                .allMatch(op -> op.hasRequestDeleteRange() && !op.getRequestDeleteRange().getPrevKv());
     }
 
     @SuppressWarnings("unchecked")
