@@ -144,6 +144,7 @@ public final class Main implements Callable<Integer> {
                     try (RunTurn turn = RunTurn.take(etcd.client(), etcd.clients().timeout(), err)) {
                         ForeignKeys.refuseIfPresent(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
                         run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory));
+                        turn.requireHeld();
                     }
                 }
             } catch (DemoFailure e) {

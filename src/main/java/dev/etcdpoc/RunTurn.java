@@ -99,6 +99,20 @@ final class RunTurn implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails when the turn's lease was lost during the run (expired, or revoked by another client):
+     * the run's lock was then free, another run may have written the same keys meanwhile, and what
+     * this run printed cannot be trusted.
+     */
+    void requireHeld() {
+        lease.checkNow();
+        String reason = lease.lost().getNow(null);
+        if (reason != null) {
+            throw new DemoFailure("the run's turn lease was lost: " + reason + "; another demo run may have written "
+                + "the same keys meanwhile, so this run's results cannot be trusted. Run it again");
+        }
+    }
+
     @Override
     public void close() {
         lease.close();

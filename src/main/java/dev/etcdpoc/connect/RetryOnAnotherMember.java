@@ -2,6 +2,7 @@ package dev.etcdpoc.connect;
 
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.TxnRequest;
 import io.grpc.CallOptions;
@@ -21,12 +22,13 @@ import java.util.stream.Stream;
  * never retries a call that timed out, and retries writes on nothing at all (they are not
  * idempotent). Which calls go again, and why that cannot apply a write twice:
  * <ul>
- *   <li>reads (range): always;
+ *   <li>reads (range, a lease's time-to-live): always;
  *   <li>deletes, and transactions that only delete (a clean-up guarded by a compare): as they are —
  *       deleting keys that are already gone changes nothing in etcd, no new revision and no watch event;
  *   <li>puts and unconditional transactions of puts: after {@link WriteCheck} read the keys and
  *       found the write not applied;
- *   <li>anything else (leases, locks, elections, conditional transactions that write): not at all.
+ *   <li>anything else (lease grants and revokes, locks, elections, conditional transactions that
+ *       write): not at all.
  * </ul>
  * What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
  * thawed after the retry succeeded, may still hand that attempt to raft before it reads the
@@ -106,7 +108,8 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
     }
 
     private void retry(Status timedOut) {
-        if (request instanceof RangeRequest || request instanceof DeleteRangeRequest d && !d.getPrevKv() || onlyDeletes(request)) {
+        if (request instanceof RangeRequest || request instanceof LeaseTimeToLiveRequest
+            || request instanceof DeleteRangeRequest d && !d.getPrevKv() || onlyDeletes(request)) {
             attempt(false);
             return;
         }

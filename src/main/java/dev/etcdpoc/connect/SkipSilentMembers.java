@@ -2,6 +2,7 @@ package dev.etcdpoc.connect;
 
 import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
@@ -92,7 +93,11 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 @Override
                 public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
                     ClientStreamTracer inner = given != null ? given.newClientStreamTracer(info, headers) : new ClientStreamTracer() { };
-                    Deadline deadline = info.getCallOptions().getDeadline();
+                    // A deadline comes with the call, or from the gRPC Context it was started in (as
+                    // sections.support.KeptAliveLease bounds its keep-alive streams); gRPC attaches
+                    // that Context while it makes the call's streams.
+                    Deadline deadline = info.getCallOptions().getDeadline() != null
+                        ? info.getCallOptions().getDeadline() : Context.current().getDeadline();
                     return new ForwardingClientStreamTracer() {
                         @Override
                         protected ClientStreamTracer delegate() {

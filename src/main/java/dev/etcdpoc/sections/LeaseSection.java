@@ -51,6 +51,8 @@ public final class LeaseSection implements Section {
                     throw new DemoFailure("instance-1's key is gone but its lease still has " + ttl + "s to live");
                 }
                 ctx.out().println("instance-1's lease has expired: etcd no longer knows it (TTL -1)");
+                // instance-2 kept renewing all along: if etcd dropped its lease anyway, say so, not "wrong listing".
+                second.requireHeld();
                 list(ctx, "instance-2");
 
                 second.revoke();

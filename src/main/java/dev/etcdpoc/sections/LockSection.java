@@ -54,6 +54,8 @@ public final class LockSection implements Section {
             }
             long revision1 = createRevision(ctx, held1.getKey());
             ctx.out().println("worker-1 LOCK " + LOCK + " -> acquired (lock key created at revision " + revision1 + ")");
+            // A holder whose lease is gone no longer holds the lock: it learns so before it writes.
+            lease1.requireHeld();
             created.add(RESOURCE, fencedWrite(ctx, "worker-1", held1.getKey(), revision1, true));
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(LOCK)), "GET " + LOCK).getHeader().getRevision();
@@ -81,6 +83,7 @@ public final class LockSection implements Section {
 
             // worker-1 still has its old lock key, as a paused process would after its lease expired.
             fencedWrite(ctx, "worker-1", held1.getKey(), revision1, false);
+            lease2.requireHeld();
             fencedWrite(ctx, "worker-2", held2.getKey(), revision2, true);
 
             ctx.await(lock.unlock(held2.getKey()), "UNLOCK " + LOCK + " for worker-2");
