@@ -14,6 +14,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +71,7 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
 
     @Override
     public void halfClose() {
-        attempt(true);
+        attempt(options, this::retry);
     }
 
     @Override
@@ -87,14 +88,22 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
         return true;
     }
 
-    private void attempt(boolean first) {
-        call(method, request, (status, answer) -> {
-            if (first && !cancelled && timedOut(status)) {
-                retry(status);
+    /**
+     * One attempt with {@code with}; on no answer in time, {@code next} decides what follows (for the
+     * first attempt: {@link #retry}), else the caller gets this attempt's outcome.
+     */
+    private void attempt(CallOptions with, Next next) {
+        call(method, request, with, (status, answer) -> {
+            if (!cancelled && timedOut(status)) {
+                next.after(status);
             } else {
                 finish(status, answer);
             }
         });
+    }
+
+    private interface Next {
+        void after(Status timedOut);
     }
 
     /**
@@ -107,10 +116,16 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
             || String.valueOf(status.getDescription()).startsWith("etcdserver: request timed out");
     }
 
+    /**
+     * After a first attempt got no answer. Whichever member it went to is now a suspect, but it
+     * may have been a healthy follower that waited for a frozen leader: so a read goes up to twice
+     * more (the silent member becomes a suspect in turn), and a write goes to the member that just
+     * answered its check — alive, and with a leader.
+     */
     private void retry(Status timedOut) {
         if (request instanceof RangeRequest || request instanceof LeaseTimeToLiveRequest
             || request instanceof DeleteRangeRequest d && !d.getPrevKv() || onlyDeletes(request)) {
-            attempt(false);
+            attempt(options, again -> attempt(options, last -> finish(last, null)));
             return;
         }
         Optional<WriteCheck> check = WriteCheck.of(request);
@@ -118,7 +133,8 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
             finish(timedOut, null);
             return;
         }
-        call(KVGrpc.getTxnMethod(), check.get().read(), (status, read) -> {
+        AtomicReference<Object> answeredBy = new AtomicReference<>();
+        call(KVGrpc.getTxnMethod(), check.get().read(), options.withOption(SkipSilentMembers.PICKED, answeredBy), (status, read) -> {
             if (!status.isOk() || cancelled) {
                 finish(timedOut, null);
                 return;
@@ -127,7 +143,7 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
             if (applied.isPresent()) {
                 finish(Status.OK, cast(applied.get()));
             } else {
-                attempt(false);
+                attempt(options.withOption(SkipSilentMembers.PREFERRED, answeredBy.get()), last -> finish(last, null));
             }
         });
     }
@@ -158,8 +174,8 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
     }
 
     /** One attempt with its own deadline; {@code done} gets its status and, if OK, its answer. */
-    private <A, B> void call(MethodDescriptor<A, B> what, A message, Answer<B> done) {
-        ClientCall<A, B> call = channel.newCall(what, options.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    private <A, B> void call(MethodDescriptor<A, B> what, A message, CallOptions with, Answer<B> done) {
+        ClientCall<A, B> call = channel.newCall(what, with.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
         current = call;
         Metadata copy = new Metadata();
         copy.merge(headers);

@@ -1,5 +1,6 @@
 package dev.etcdpoc.connect;
 
+import io.grpc.CallOptions;
 import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
 import io.grpc.Context;
@@ -15,6 +16,7 @@ import io.grpc.util.ForwardingLoadBalancerHelper;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * jetcd's round robin over the members, minus the members that just let a request run past its
@@ -29,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class SkipSilentMembers extends LoadBalancerProvider {
     static final String NAME = "poc_round_robin_skip_silent";
+    /** On a call's options: the picker stores the member it chose there (the member a check was answered by). */
+    static final CallOptions.Key<AtomicReference<Object>> PICKED = CallOptions.Key.create("poc-picked-member");
+    /** On a call's options: send it to this member (one that just answered), unless that one became a suspect. */
+    static final CallOptions.Key<Object> PREFERRED = CallOptions.Key.create("poc-preferred-member");
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final LoadBalancerProvider ROUND_ROBIN = LoadBalancerRegistry.getDefaultRegistry().getProvider("round_robin");
 
@@ -134,17 +140,27 @@ final class SkipSilentMembers extends LoadBalancerProvider {
 
         @Override
         public LoadBalancer.PickResult pickSubchannel(LoadBalancer.PickSubchannelArgs args) {
+            LoadBalancer.PickResult pick = roundRobinSkippingSuspects(args);
+            if (args.getCallOptions().getOption(PREFERRED) instanceof LoadBalancer.Subchannel preferred
+                && !suspects.contains(preferred)) {
+                pick = LoadBalancer.PickResult.withSubchannel(preferred);
+            }
+            LoadBalancer.Subchannel member = pick.getSubchannel();
+            AtomicReference<Object> picked = args.getCallOptions().getOption(PICKED);
+            if (picked != null && member != null) {
+                picked.set(member);
+            }
+            return member == null ? pick
+                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
+        }
+
+        private LoadBalancer.PickResult roundRobinSkippingSuspects(LoadBalancer.PickSubchannelArgs args) {
             LoadBalancer.PickResult first = roundRobin.pickSubchannel(args);
             LoadBalancer.PickResult pick = first;
             for (int i = 1; i < TRIES && pick.getSubchannel() != null && suspects.contains(pick.getSubchannel()); i++) {
                 pick = roundRobin.pickSubchannel(args);
             }
-            if (pick.getSubchannel() == null || suspects.contains(pick.getSubchannel())) {
-                pick = first;
-            }
-            LoadBalancer.Subchannel member = pick.getSubchannel();
-            return member == null ? pick
-                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
+            return pick.getSubchannel() == null || suspects.contains(pick.getSubchannel()) ? first : pick;
         }
     }
 }

@@ -22,11 +22,16 @@ import java.util.Optional;
  *
  * <p>A watch stream sits on one member. If that member freezes (SIGSTOP, a long GC pause) the
  * stream stays open and silent, and jetcd never notices: so when an awaited event does not come in
- * time, the feed watches once more from the revision after the last event it delivered — on a new
+ * time, the feed watches again from the revision after the last event it delivered — on a new
  * stream, which the client's routing puts on another member — and etcd sends every event from there,
  * none missed, none twice.
  */
 public final class WatchFeed implements AutoCloseable {
+    /**
+     * Streams to try before giving up: round robin opens each on the next member, so with three
+     * members at least one of three lands on a member that answers.
+     */
+    private static final int STREAMS = 3;
     private final Deque<WatchEvent> pendingEvents = new ArrayDeque<>();
     private final Watch watch;
     private final ByteSequence key;
@@ -71,17 +76,17 @@ public final class WatchFeed implements AutoCloseable {
 
     /** The next response that carries events, waiting at most {@code within}: for events etcd itself makes later, like a lease expiry. */
     public WatchResponse nextResponse(String what, Duration within) {
-        boolean watchedAgain = false;
+        int streams = 1;
         while (true) {
             Optional<WatchResponse> response = arrivals.nextIfAny(what, within);
-            if (response.isEmpty() && !watchedAgain) {
+            if (response.isEmpty() && streams < STREAMS) {
                 watcher.close();
                 start(nextRevision);
-                watchedAgain = true;
+                streams++;
                 continue;
             }
-            WatchResponse events = response.orElseThrow(() ->
-                new DemoFailure(what + ": no watch event within " + Durations.format(within) + ", nor on a second watch stream"));
+            WatchResponse events = response.orElseThrow(() -> new DemoFailure(what + ": no watch event within "
+                + Durations.format(within) + ", on any of " + STREAMS + " watch streams"));
             if (!events.getEvents().isEmpty()) {
                 List<WatchEvent> list = events.getEvents();
                 nextRevision = list.get(list.size() - 1).getKeyValue().getModRevision() + 1;
