@@ -39,6 +39,8 @@ import picocli.CommandLine;
             + "could not be written",
         "2:usage error: unknown option or section, a bad value, or a missing or unreadable certificate or key file"})
 public final class Main implements Callable<Integer> {
+    /** The shell's code for a run ended by SIGINT (128 + 2). */
+    private static final int INTERRUPTED = 130;
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
@@ -92,6 +94,12 @@ public final class Main implements Callable<Integer> {
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (shuttingDown()) {
+                // Ctrl-C or SIGTERM: the shutdown hooks stop a throwaway etcd under the run, so what
+                // failed next is a consequence, not news. One line says what happened.
+                err.println("poc: interrupted");
+                return INTERRUPTED;
+            }
             err.println("poc: " + (e instanceof DemoFailure ? e.getMessage() : Failures.describe(e)));
             if (main.verbose) {
                 e.printStackTrace(err);
@@ -111,6 +119,18 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         return code;
+    }
+
+    /** True once the JVM is shutting down: it then refuses new shutdown hooks. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     @Override

@@ -75,7 +75,7 @@ class EmbeddedEtcdTest {
         // SIGTERM (as Ctrl-C's SIGINT) runs the shutdown hook; SIGKILL runs nothing, and the guard
         // process around etcd sees the JVM's pipe close.
         if (signal.equals("SIGTERM")) {
-            poc.destroy();
+            signal(poc, "TERM");   // not destroy(): it would close the pipes this test still reads
         } else {
             poc.destroyForcibly();
         }
@@ -86,6 +86,9 @@ class EmbeddedEtcdTest {
             assertThat(left.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).as("etcd after the demo died").isFalse();
         }
         if (signal.equals("SIGTERM")) {
+            // Ctrl-C's SIGINT runs the same hooks: the run ends at once, with at most one word about it.
+            assertThat(poc.exitValue()).as("exit code after SIGTERM").isEqualTo(143);
+            assertThat(err.lines().toList()).as("stderr after the notice").allMatch(line -> line.equals("poc: interrupted"));
             assertThat(dataDirs(tmp)).as("data dirs after SIGTERM: the hook deleted it").isEmpty();
             return;
         }

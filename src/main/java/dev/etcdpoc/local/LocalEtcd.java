@@ -372,7 +372,8 @@ public final class LocalEtcd implements AutoCloseable {
 
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */
     private synchronized void stopAll() {
-        members.forEach(Member::stop);
+        members.forEach(Member::kill);
+        members.forEach(Member::awaitGone);
         if (root != null) {
             deleteRecursively(root);
         }
@@ -574,11 +575,22 @@ public final class LocalEtcd implements AutoCloseable {
 
         /** SIGKILL, then wait until etcd and its guard are gone. */
         void stop() {
+            kill();
+            awaitGone();
+        }
+
+        /** SIGKILL, not waiting: a cluster kills every member first, so their exits overlap. */
+        void kill() {
             wanted = false;
+            if (etcd != null) {
+                etcd.destroyForcibly();
+            }
+        }
+
+        void awaitGone() {
             if (etcd == null) {
                 return;
             }
-            etcd.destroyForcibly();
             try {
                 etcd.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 guard.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
