@@ -119,8 +119,8 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
     /**
      * After a first attempt got no answer. Whichever member it went to is now a suspect, but it
      * may have been a healthy follower that waited for a frozen leader: so a read goes up to twice
-     * more (the silent member becomes a suspect in turn), and a write goes to the member that just
-     * answered its check — alive, and with a leader.
+     * more (the silent member becomes a suspect in turn), and a write is checked (on up to two
+     * members) and sent again to the member that answered the check — alive, and with a leader.
      */
     private void retry(Status timedOut) {
         if (request instanceof RangeRequest || request instanceof LeaseTimeToLiveRequest
@@ -133,13 +133,25 @@ final class RetryOnAnotherMember<Q, R> extends ClientCall<Q, R> {
             finish(timedOut, null);
             return;
         }
+        check(check.get(), timedOut, 2);
+    }
+
+    /**
+     * Reads whether the write was applied, asking up to {@code tries} members (the first may be
+     * the silent one); if it was not, sends it again to the member that answered the read.
+     */
+    private void check(WriteCheck check, Status timedOut, int tries) {
         AtomicReference<Object> answeredBy = new AtomicReference<>();
-        call(KVGrpc.getTxnMethod(), check.get().read(), options.withOption(SkipSilentMembers.PICKED, answeredBy), (status, read) -> {
-            if (!status.isOk() || cancelled) {
-                finish(timedOut, null);
+        call(KVGrpc.getTxnMethod(), check.read(), options.withOption(SkipSilentMembers.PICKED, answeredBy), (status, read) -> {
+            if (cancelled || !status.isOk()) {
+                if (!cancelled && timedOut(status) && tries > 1) {
+                    check(check, timedOut, tries - 1);
+                } else {
+                    finish(timedOut, null);
+                }
                 return;
             }
-            Optional<Object> applied = check.get().answerIfApplied(request, read);
+            Optional<Object> applied = check.answerIfApplied(request, read);
             if (applied.isPresent()) {
                 finish(Status.OK, cast(applied.get()));
             } else {

@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 public final class Await {
     /**
      * How many deadlines one etcd call may take: with several members, a call that timed out on one
-     * is sent again, twice at most, or checked and sent again (connect.RetryOnAnotherMember), each
-     * step with its own gRPC deadline. Those deadlines end a call; this wait, one deadline longer,
-     * only catches a future that never completes.
+     * is sent again, twice at most, or checked (twice at most) and sent again
+     * (connect.RetryOnAnotherMember), each step with its own gRPC deadline. Those deadlines end a
+     * call; this wait, one deadline longer, only catches a future that never completes.
      */
-    private static final int DEADLINES_PER_CALL = 4;
+    private static final int DEADLINES_PER_CALL = 5;
 
     private Await() {
     }

@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.etcdpoc.connect.SameThreadExecutor;
 import dev.etcdpoc.sections.support.ConfigCache;
+import dev.etcdpoc.sections.support.KeptAliveLease;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -17,7 +18,6 @@ import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lock.LockResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -26,10 +26,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.support.CloseableClient;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.grpc.netty.GrpcSslContexts;
-import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -87,14 +85,14 @@ final class ReadmeSnippets {
         // END
     }
 
-    static void lease(Client client, KV kv, StreamObserver<LeaseKeepAliveResponse> observer) throws Exception {
+    static void lease(Client client, KV kv, Duration timeout) {
         // README
-        long lease = client.getLeaseClient().grant(2).get(5, SECONDS).getID();
-        CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, observer);   // renews every TTL/3
+        KeptAliveLease lease = KeptAliveLease.grant(client, "instance-1", 2, timeout);  // renews every TTL/3
         kv.put(bytes("demo/lease/services/instance-1"), bytes("127.0.0.1:8081"),
-               PutOption.builder().withLeaseId(lease).build());
-        keepAlive.close();                        // stop renewing, as a crash would: one TTL later etcd deletes the key
-        client.getLeaseClient().revoke(lease);    // or shut down cleanly: the key goes at once
+               PutOption.builder().withLeaseId(lease.id()).build());
+        lease.requireHeld();                      // throws once etcd said the lease is gone (lease.lost() completes then)
+        lease.stopKeepAlive();                    // stop renewing, as a crash would: one TTL later etcd deletes the key
+        lease.revoke();                           // or shut down cleanly: the key goes at once
         // END
     }
 
