@@ -2,19 +2,18 @@ package dev.etcdpoc.bench;
 
 import dev.etcdpoc.connect.Connection;
 import dev.etcdpoc.connect.ConnectionOptions;
+import dev.etcdpoc.connect.OptionValue;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code poc bench}: what etcd requests cost from Java, measured with the demo's own client set-up. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
@@ -156,9 +155,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** A count, or "auto" ({@link BenchSettings#AUTO_WARMUP}). */
-    static final class WarmupConverter implements ITypeConverter<Integer> {
+    static final class WarmupConverter extends OptionValue<Integer> {
         @Override
-        public Integer convert(String value) {
+        protected Integer parse(String value) {
             if (value.trim().equalsIgnoreCase("auto")) {
                 return BenchSettings.AUTO_WARMUP;
             }
@@ -170,18 +169,14 @@ public final class BenchCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 // one message for both cases, below
             }
-            throw new TypeConversionException("'" + value + "' is not a request count; write a number of 0 or more, or auto");
+            throw new IllegalArgumentException("'" + value + "' is not a request count; write a number of 0 or more, or auto");
         }
     }
 
-    static final class OpConverter implements ITypeConverter<BenchOp> {
+    static final class OpConverter extends OptionValue<BenchOp> {
         @Override
-        public BenchOp convert(String value) {
-            try {
-                return BenchOp.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        protected BenchOp parse(String value) {
+            return BenchOp.parse(value);
         }
     }
 }

@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * How to reach etcd: the options shared by the demo and the benchmark, with their environment
@@ -183,14 +181,10 @@ public final class ConnectionOptions {
         return fromEnv == null || fromEnv.isBlank() ? null : new ClientTls.PemFile(variable, Path.of(fromEnv));
     }
 
-    static final class EndpointsConverter implements ITypeConverter<Endpoints> {
+    static final class EndpointsConverter extends OptionValue<Endpoints> {
         @Override
-        public Endpoints convert(String value) {
-            try {
-                return Endpoints.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        protected Endpoints parse(String value) {
+            return Endpoints.parse(value);
         }
     }
 
@@ -199,20 +193,15 @@ public final class ConnectionOptions {
      * jetcd's retry back-off, a fraction of it, would round to zero); above an hour a dead etcd
      * would look like a hung program (and gRPC's connect timeout has an upper bound).
      */
-    static final class DurationConverter implements ITypeConverter<Duration> {
+    static final class DurationConverter extends OptionValue<Duration> {
         static final Duration MIN = Duration.ofMillis(10);
         static final Duration MAX = Duration.ofHours(1);
 
         @Override
-        public Duration convert(String value) {
-            Duration d;
-            try {
-                d = Durations.parsePositive(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+        protected Duration parse(String value) {
+            Duration d = Durations.parsePositive(value);
             if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
-                throw new TypeConversionException("'" + value + "' is outside 10ms..1h; give a deadline like 5s or 500ms");
+                throw new IllegalArgumentException("'" + value + "' is outside 10ms..1h; give a deadline like 5s or 500ms");
             }
             return d;
         }
