@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocProcess;
+import dev.etcdpoc.support.Signals;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -75,7 +76,7 @@ class EmbeddedEtcdTest {
         // SIGTERM (as Ctrl-C's SIGINT) runs the shutdown hook; SIGKILL runs nothing, and the guard
         // process around etcd sees the JVM's pipe close.
         if (signal.equals("SIGTERM")) {
-            signal(poc, "TERM");   // not destroy(): it would close the pipes this test still reads
+            Signals.send(poc.pid(), "TERM");   // not destroy(): it would close the pipes this test still reads
         } else {
             poc.destroyForcibly();
         }
@@ -115,7 +116,7 @@ class EmbeddedEtcdTest {
             assertThat(inUse).hasSize(1);
 
             // Frozen, the first run stays alive as long as the second needs (a frozen JVM still owns its dir).
-            signal(first, "STOP");
+            Signals.send(first.pid(), "STOP");
             Process second = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of(), "--local-cluster", "1", "crud");
             String secondErr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -123,16 +124,12 @@ class EmbeddedEtcdTest {
             assertThat(secondErr).doesNotContain("removed");
             assertThat(inUse.get(0)).as("the first run's data dir").exists();
         } finally {
-            signal(first, "CONT");
+            Signals.send(first.pid(), "CONT");
             first.destroy();
             first.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
-    private static void signal(Process process, String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", name).isTrue();
-    }
 
     private static List<Path> dataDirs(Path tmp) throws IOException {
         try (Stream<Path> entries = Files.list(tmp)) {

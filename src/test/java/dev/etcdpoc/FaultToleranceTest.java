@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.failover.AckedWriter;
 import dev.etcdpoc.failover.ResumingWatch;
@@ -126,8 +127,9 @@ class FaultToleranceTest {
         cluster.kill((leader + 1) % 3);
 
         long start = System.nanoTime();
+        // Our deadline, or etcd's own "request timed out" when it gives up first (3.4 may): no answer either way.
         assertThatThrownBy(() -> Await.result(kv.put(bytes("fault/probe"), bytes("x")), REQUEST, "PUT fault/probe"))
-            .as("a write with 1 of 3 members").isInstanceOf(DemoFailure.class).hasMessageContaining("no answer from etcd within 2s");
+            .as("a write with 1 of 3 members").isInstanceOf(DemoFailure.class).matches(Failures::isNoAnswer, "no answer in time");
         assertThatThrownBy(() -> Await.result(kv.get(bytes(KEYS)), REQUEST, "GET " + KEYS))
             .as("a linearizable read with 1 of 3 members").isInstanceOf(DemoFailure.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("both refused, bounded").isLessThan(BOUND);

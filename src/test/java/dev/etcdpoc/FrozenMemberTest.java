@@ -2,19 +2,17 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.support.FreezableCluster;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,21 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FrozenMemberTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
-    private LocalEtcd cluster;
-    private long frozen = -1;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = LocalEtcd.start(3);
-    }
-
-    @AfterEach
-    void stopCluster() throws Exception {
-        if (frozen > 0) {
-            signal("CONT", frozen);
-        }
-        cluster.close();
-    }
+    @RegisterExtension
+    final FreezableCluster cluster = new FreezableCluster();
 
     @ParameterizedTest
     @ValueSource(strings = {"=== etcd PoC with Java ===", "PUT name = Guilherme", "--- Watch ---",
@@ -49,11 +34,10 @@ class FrozenMemberTest {
     void theDefaultRunCompletesWithItsLeaderFrozenAt(String line) throws Exception {
         PauseAtLine point = new PauseAtLine(line);
         CompletableFuture<PocRun> running = CompletableFuture.supplyAsync(() ->
-            PocRun.watching(point, Map.of(), "--endpoints", cluster.endpoints().toString(), "--timeout", "3s"));
+            PocRun.watching(point, Map.of(), "--endpoints", cluster.members().endpoints().toString(), "--timeout", "3s"));
         try {
             assertThat(point.awaitReached(BOUND)).as("the run reached %s", line).isTrue();
-            frozen = cluster.pid(cluster.awaitLeader(BOUND));
-            signal("STOP", frozen);
+            cluster.freeze(cluster.members().awaitLeader(BOUND));
         } finally {
             point.resume();
         }
@@ -63,10 +47,5 @@ class FrozenMemberTest {
         assertThat(run.exitCode()).isZero();
         // One deadline (3 s) for the frozen member, a leader election, a re-watch: well under 30 s.
         assertThat(run.elapsed()).as("time with a frozen leader").isLessThan(Duration.ofSeconds(30));
-    }
-
-    private static void signal(String name, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, pid).isTrue();
     }
 }

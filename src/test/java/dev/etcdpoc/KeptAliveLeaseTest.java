@@ -9,24 +9,22 @@ import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.core.Poll;
-import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.sections.support.Holder;
 import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.support.FreezableCluster;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocRun;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.LeaseOption;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A kept-alive lease on a 3-member cluster outlives a frozen member (SIGSTOP: connections stay open,
@@ -38,27 +36,16 @@ import org.junit.jupiter.api.Timeout;
 class KeptAliveLeaseTest {
     private static final Duration REQUEST = Duration.ofSeconds(2);
     private static final Duration BOUND = Duration.ofSeconds(30);
-    private LocalEtcd cluster;
-    private long frozen = -1;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = LocalEtcd.start(3);
-    }
-
-    @AfterEach
-    void stopCluster() throws Exception {
-        thaw();
-        cluster.close();
-    }
+    @RegisterExtension
+    final FreezableCluster cluster = new FreezableCluster();
 
     @Test
     void theLeaseOutlivesEachMemberFrozenInTurn() throws Exception {
-        try (Client client = new ClientFactory(REQUEST).create(cluster.endpoints());
-             KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 2, REQUEST)) {
+        try (Client client = new ClientFactory(REQUEST).create(cluster.members().endpoints());
+             KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 3, REQUEST)) {
             // Renewals go round the members, so each one in turn is, at some point, the one renewing.
             for (int member = 0; member < 3; member++) {
-                freeze(member);
+                cluster.freeze(member);
                 long frozenAt = System.nanoTime();
                 // Twice the TTL: a lease whose renewals stuck on the frozen member would have expired.
                 Poll.until(BOUND, "two TTLs with member " + member + " frozen", () ->
@@ -66,7 +53,7 @@ class KeptAliveLeaseTest {
                 assertThat(lease.lost()).as("lease lost with member %d frozen: %s", member, lease.lost().getNow(null)).isNotDone();
                 // -1 once etcd has expired it; 0 is a lease with less than a second left, still alive.
                 assertThat(remainingTtl(lease.id(), member)).as("TTL left, asked of a live member").isNotNegative();
-                thaw();
+                cluster.thaw();
             }
             lease.requireHeld();
         }
@@ -74,8 +61,8 @@ class KeptAliveLeaseTest {
 
     @Test
     void aLeaseRevokedByAnotherClientIsReportedLostAtOnce() throws Exception {
-        try (Client client = new ClientFactory(REQUEST).create(cluster.endpoints());
-             Client other = new ClientFactory(REQUEST).create(cluster.endpoints());
+        try (Client client = new ClientFactory(REQUEST).create(cluster.members().endpoints());
+             Client other = new ClientFactory(REQUEST).create(cluster.members().endpoints());
              KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 5, REQUEST)) {
             Await.result(other.getLeaseClient().revoke(lease.id()), REQUEST, "REVOKE by another client");
             long revokedAt = System.nanoTime();
@@ -103,11 +90,11 @@ class KeptAliveLeaseTest {
         // Both leases are granted and kept alive, instance-1's keep-alive not yet stopped.
         PauseAtLine point = new PauseAtLine("LIST demo/lease/services/: instance-1, instance-2");
         CompletableFuture<PocRun> running = CompletableFuture.supplyAsync(() ->
-            PocRun.watching(point, Map.of(), "--endpoints", cluster.endpoints().toString(), "--timeout", "2s", "lease"));
+            PocRun.watching(point, Map.of(), "--endpoints", cluster.members().endpoints().toString(), "--timeout", "2s", "lease"));
         try {
             assertThat(point.awaitReached(BOUND)).as("the run reached the listing").isTrue();
-            int leading = cluster.awaitLeader(BOUND);
-            freeze(leader ? leading : (leading + 1) % 3);
+            int leading = cluster.members().awaitLeader(BOUND);
+            cluster.freeze(leader ? leading : (leading + 1) % 3);
         } finally {
             point.resume();
         }
@@ -121,8 +108,8 @@ class KeptAliveLeaseTest {
     void aRunWhoseTurnLeaseIsRevokedMidwaySaysSo() throws Exception {
         PauseAtLine point = new PauseAtLine("PUT name = Guilherme");
         CompletableFuture<PocRun> running = CompletableFuture.supplyAsync(() ->
-            PocRun.watching(point, Map.of(), "--endpoints", cluster.endpoints().toString(), "--timeout", "2s"));
-        try (Client other = new ClientFactory(REQUEST).create(cluster.endpoints())) {
+            PocRun.watching(point, Map.of(), "--endpoints", cluster.members().endpoints().toString(), "--timeout", "2s"));
+        try (Client other = new ClientFactory(REQUEST).create(cluster.members().endpoints())) {
             assertThat(point.awaitReached(BOUND)).as("the run reached its first PUT").isTrue();
             long turn = Holder.of(other, "etcd-poc/run", REQUEST).orElseThrow().lease();
             Await.result(other.getLeaseClient().revoke(turn), REQUEST, "REVOKE the run's turn");
@@ -136,26 +123,9 @@ class KeptAliveLeaseTest {
 
     /** The lease's remaining TTL, asked of a member other than {@code frozenMember}. */
     private long remainingTtl(long lease, int frozenMember) {
-        Endpoints live = Endpoints.parse(cluster.endpoints().uris().get((frozenMember + 1) % 3).toString());
+        Endpoints live = Endpoints.parse(cluster.members().endpoints().uris().get((frozenMember + 1) % 3).toString());
         try (Client client = new ClientFactory(REQUEST).create(live)) {
             return Await.result(client.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT), REQUEST, "TTL").getTTL();
         }
-    }
-
-    private void freeze(int member) throws IOException, InterruptedException {
-        frozen = cluster.pid(member);
-        signal("STOP", frozen);
-    }
-
-    private void thaw() throws IOException, InterruptedException {
-        if (frozen > 0) {
-            signal("CONT", frozen);
-            frozen = -1;
-        }
-    }
-
-    private static void signal(String name, long pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, pid).isTrue();
     }
 }

@@ -31,15 +31,15 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int ETCD_REQUEST_LIMIT = 1536 * 1024;
     private static final int MAX_VAL_SIZE = ETCD_REQUEST_LIMIT - 1024;
 
-    private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
+    @Mixin
+    private ConnectionOptions connection;
 
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private ConnectionOptions connection;
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
 
     @Option(names = "--op", paramLabel = "OP", defaultValue = "put", converter = OpConverter.class,
         description = "put, get, txn (compare + put) or watch (put-to-event latency through one watcher). Default: ${DEFAULT-VALUE}.")

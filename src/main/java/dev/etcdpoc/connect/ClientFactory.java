@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The one place a jetcd {@link Client} is built, for the demo sections, the benchmark and the tests:
@@ -21,34 +20,22 @@ import java.util.Optional;
  *
  * <p>The client the demo builds is the one a service should copy: jetcd's own threads, where a
  * callback ({@code thenAccept}, a watch listener) may block without freezing the client. The
- * benchmark adds {@link #tuned()} on top; see there for what it changes and the rule it brings.
+ * benchmark adds {@link #withTuning()} on top; see there for what it changes and the rule it brings.
  */
-public final class ClientFactory {
-    private final Duration timeout;
-    private final Credentials credentials;
-    private final SslContext tls;
-    private final String namespace;
-    private final boolean tuned;
-
-    public ClientFactory(Duration timeout) {
-        this(timeout, null, null, "");
-    }
+public record ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned) {
 
     /**
      * @param credentials user and password to authenticate with, or {@code null}
      * @param tls         for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
      * @param namespace   a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
+     * @param tuned       the benchmark's throughput set-up ({@link #withTuning()}) instead of jetcd's own threads
      */
-    public ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace) {
-        this(timeout, credentials, tls, namespace, false);
+    public ClientFactory {
     }
 
-    private ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned) {
-        this.timeout = timeout;
-        this.credentials = credentials;
-        this.tls = tls;
-        this.namespace = namespace;
-        this.tuned = tuned;
+    /** Plain http, no credentials, no namespace: how the tests look at etcd. */
+    public ClientFactory(Duration timeout) {
+        this(timeout, null, null, "", false);
     }
 
     /**
@@ -60,25 +47,8 @@ public final class ClientFactory {
      * callback must never block — one blocking {@code thenAccept} or watch listener freezes the whole
      * client (jetcd issues 1089, 1297, 1426). Wait on futures from your own threads only.
      */
-    public ClientFactory tuned() {
+    public ClientFactory withTuning() {
         return new ClientFactory(timeout, credentials, tls, namespace, true);
-    }
-
-    public boolean isTuned() {
-        return tuned;
-    }
-
-    public Duration timeout() {
-        return timeout;
-    }
-
-    public Optional<Credentials> credentials() {
-        return Optional.ofNullable(credentials);
-    }
-
-    /** The prefix under which the clients read and write ("" for none). */
-    public String namespace() {
-        return namespace;
     }
 
     /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */

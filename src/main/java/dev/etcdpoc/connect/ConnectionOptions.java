@@ -83,9 +83,9 @@ public final class ConnectionOptions {
             return clients;
         }
 
-        /** The same, with the benchmark's throughput tuning ({@link ClientFactory#tuned()}). */
+        /** The same, with the benchmark's throughput tuning ({@link ClientFactory#withTuning()}). */
         public Connector tuned() {
-            return new Connector(given, clients.tuned());
+            return new Connector(given, clients.withTuning());
         }
 
         /** Connects to the given etcd, else localhost, else a throwaway one; or to a throwaway {@code localCluster}-member cluster. */
@@ -131,7 +131,7 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("--namespace is blank; give a key prefix like tmp/poc/");
         }
         return new ClientFactory(timeout, credentials,
-            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null, namespace);
+            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null, namespace, false);
     }
 
     private Credentials credentials(Map<String, String> env) {

@@ -160,8 +160,24 @@ public final class LocalEtcd implements AutoCloseable {
         return start(size, Setup.PLAIN.with(tls));
     }
 
-    /** Starts {@code size} members set up so, and returns once every one of them reports healthy. */
+    /**
+     * Starts {@code size} members set up so, and returns once every one of them reports healthy.
+     * Ports are found free, then handed to etcd: another process may take one in between, so a
+     * start that failed on a port in use is tried again, with new ports, twice at most.
+     */
     public static LocalEtcd start(int size, Setup setup) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(size, setup);
+            } catch (DemoFailure e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LocalEtcd startOnce(int size, Setup setup) {
         Path etcd = binary();
         if (etcd == null) {
             throw new DemoFailure("no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "

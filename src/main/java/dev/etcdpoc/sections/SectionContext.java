@@ -39,7 +39,7 @@ public record SectionContext(Client client, PrintStream out, ClientFactory clien
 
     /** The user {@link #client()} authenticates as, if any. */
     public Optional<Credentials> credentials() {
-        return clients.credentials();
+        return Optional.ofNullable(clients.credentials());
     }
 
     /** A second client to the same etcd, with the same TLS and deadlines, authenticating as {@code credentials}; close it. */

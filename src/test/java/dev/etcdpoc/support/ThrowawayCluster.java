@@ -20,7 +20,9 @@ public final class ThrowawayCluster implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     public LocalEtcd members() {
