@@ -22,10 +22,12 @@ trap cleanup EXIT
 # The revision etcd is at: a watch from the next one sees every later change, as the demo's does.
 revision() { ctl get "$1" -w json | sed -E 's/.*"revision":([0-9]+).*/\1/'; }
 
-# Starts a watch from a revision in the background; its events go to $scratch/events.
+# Starts a watch from a revision in the background; its events go to $scratch/events. The binary
+# itself, not the ctl function: a function in the background is a subshell, and $! would be the
+# subshell's pid, so the kill below would leave etcdctl running.
 watch_from() {
   : > "$scratch/events"
-  ctl watch "$@" > "$scratch/events" &
+  "$LOCAL_ETCDCTL_BIN" --endpoints "$url" watch "$@" > "$scratch/events" &
   watcher=$!
 }
 
