@@ -52,7 +52,7 @@ final class RunTurn implements AutoCloseable {
                 // each that ends unanswered gives back its place in the queue and takes a new one.
                 CompletableFuture<LockResponse> call = client.getLockClient().lock(bytes(LOCK), lease.id());
                 if (!told && !answeredWithin(call, SAY_WAITING_AFTER)) {
-                    Optional<Holder> other = Holder.of(client, LOCK, timeout).filter(h -> h.lease() != lease.id());
+                    Optional<Holder> other = Holder.other(client, LOCK, lease.id(), timeout);
                     if (other.isPresent()) {
                         notices.println("poc: another demo run is using this etcd (its turn: " + other.get()
                             + "); waiting for it, at most " + Durations.format(PATIENCE));
@@ -68,7 +68,7 @@ final class RunTurn implements AutoCloseable {
                             + "never write the same keys at once: give --namespace a prefix this user may write", e);
                     }
                     Optional<Holder> other = Failures.isNoAnswer(e)
-                        ? Holder.of(client, LOCK, timeout).filter(h -> h.lease() != lease.id()) : Optional.empty();
+                        ? Holder.other(client, LOCK, lease.id(), timeout) : Optional.empty();
                     if (other.isEmpty()) {
                         throw e;
                     }

@@ -1,5 +1,6 @@
 package dev.etcdpoc.core;
 
+import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import java.net.ConnectException;
@@ -103,6 +104,15 @@ public final class Failures {
     /** True when nothing accepted the connection: no process listens there (or a firewall said no). */
     public static boolean isRefused(Throwable failure) {
         return find(failure, ConnectException.class).isPresent() || find(failure, NoRouteToHostException.class).isPresent();
+    }
+
+    /**
+     * True when the request asked for history below etcd's compaction point: jetcd reports it as a
+     * CompactedException on a watch, and as gRPC OUT_OF_RANGE "required revision has been compacted" on a get.
+     */
+    public static boolean isCompacted(Throwable failure) {
+        return find(failure, CompactedException.class).isPresent()
+            || status(failure).getCode() == Status.Code.OUT_OF_RANGE && says(failure, "required revision has been compacted");
     }
 
     /** True when etcd said it has no leader to take the request to: the member runs, its cluster has no quorum. */

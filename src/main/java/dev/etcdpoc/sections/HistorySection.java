@@ -12,7 +12,6 @@ import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.grpc.Status;
 import java.util.List;
 
 /**
@@ -98,17 +97,13 @@ public final class HistorySection implements Section {
 
     /**
      * Runs {@code request}, which must be refused because it asks for compacted history, and returns
-     * that refusal; any other failure is passed on. jetcd reports it as a CompactedException on a
-     * watch and as gRPC OUT_OF_RANGE "required revision has been compacted" on a get.
+     * that refusal; any other failure is passed on.
      */
     private static Throwable refusedAsCompacted(Runnable request, String what) {
         try {
             request.run();
         } catch (DemoFailure failure) {
-            Status status = Status.fromThrowable(failure.getCause());
-            boolean compacted = Failures.find(failure, CompactedException.class).isPresent()
-                || status.getCode() == Status.Code.OUT_OF_RANGE && String.valueOf(status.getDescription()).contains("compacted");
-            if (compacted) {
+            if (Failures.isCompacted(failure)) {
                 return failure;
             }
             throw failure;

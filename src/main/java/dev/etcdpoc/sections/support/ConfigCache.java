@@ -11,7 +11,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -287,7 +286,7 @@ public final class ConfigCache implements AutoCloseable {
      * back-off, watch again — or re-load first when the resume point is compacted.
      */
     private void restart(long gen, Throwable failure) {
-        boolean compacted = failure != null && Failures.find(failure, CompactedException.class).isPresent();
+        boolean compacted = failure != null && Failures.isCompacted(failure);
         synchronized (this) {
             if (closed || gen != generation) {
                 return;

@@ -30,6 +30,11 @@ public record Holder(String key, long lease, long createRevision) {
         return kvs.stream().findFirst().map(kv -> new Holder(text(kv.getKey()), kv.getLease(), kv.getCreateRevision()));
     }
 
+    /** The oldest contender for {@code name} that is not the one on {@code ownLease}: another client, if any. */
+    public static Optional<Holder> other(Client client, String name, long ownLease, Duration timeout) {
+        return of(client, name, timeout).filter(h -> h.lease() != ownLease);
+    }
+
     /**
      * Why a wait for {@code name} ended without it: another client's key ahead of ours (named, so the
      * user can find that client), or else {@code waited} itself. A held lock is not a dead etcd, and
@@ -42,7 +47,7 @@ public record Holder(String key, long lease, long createRevision) {
         if (!Failures.isNoAnswer(waited)) {
             return waited;
         }
-        Optional<Holder> other = of(client, name, timeout).filter(h -> h.lease() != ownLease);
+        Optional<Holder> other = other(client, name, ownLease, timeout);
         if (other.isEmpty()) {
             return waited;
         }
