@@ -42,7 +42,7 @@ class KeptAliveLeaseTest {
     @Test
     void theLeaseOutlivesEachMemberFrozenInTurn() throws Exception {
         try (Client client = new ClientFactory(REQUEST).create(cluster.members().endpoints());
-             KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 3, REQUEST)) {
+             KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 4, REQUEST)) {
             // Renewals go round the members, so each one in turn is, at some point, the one renewing.
             for (int member = 0; member < 3; member++) {
                 cluster.freeze(member);

@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
  * renewed it; HTTP/2 pings cannot notice in time, since etcd answers pings more often than every 5 s
  * with GOAWAY. And its observer's {@code onError} is the only word of a lost lease, easy to leave
  * empty (jetcd issues 965, 1383, 1322). So this class renews by itself: one {@code keepAliveOnce}
- * every TTL/3, each on a new stream with a deadline of at most TTL/4. A renewal that gets no answer
+ * every TTL/3, each on a new stream with a deadline of at most TTL/6. A renewal that gets no answer
  * in time is cancelled on the wire — which makes the client's routing (connect.SkipSilentMembers)
- * skip that member — and tried again 0.1 s later on another; two silent tries in a row still leave
- * the last third of the TTL.
+ * skip that member — and tried again 0.1 s later on another: after the first third of the TTL,
+ * about four tries fit before the lease would expire, so one silent member (even two in a row)
+ * cannot cost the lease, also on a busy machine where answers are slow.
  *
  * <p>When etcd answers that it no longer knows the lease (it expired, or another client revoked it),
  * the lease is lost: {@link #lost()} completes at once, and {@link #requireHeld()} throws from then
@@ -61,7 +62,7 @@ public final class KeptAliveLease implements AutoCloseable {
         this.owner = owner;
         this.id = id;
         this.ttlSeconds = ttlSeconds;
-        this.attemptMillis = Math.max(1, Math.min(timeout.toMillis(), ttlSeconds * 1000 / 4));
+        this.attemptMillis = Math.max(1, Math.min(timeout.toMillis(), ttlSeconds * 1000 / 6));
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "keep-alive " + owner);
             t.setDaemon(true);
@@ -72,7 +73,7 @@ public final class KeptAliveLease implements AutoCloseable {
 
     /**
      * Grants a lease of {@code ttlSeconds} to {@code owner} (a name for messages) and keeps it alive;
-     * {@code timeout} bounds each request (a renewal: at most a quarter of the TTL).
+     * {@code timeout} bounds each request (a renewal: at most a sixth of the TTL).
      */
     public static KeptAliveLease grant(Client client, String owner, long ttlSeconds, Duration timeout) {
         Lease leases = client.getLeaseClient();
