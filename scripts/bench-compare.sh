@@ -8,24 +8,29 @@
 # free loopback ports (never 2379) with a temp data dir, runs everything, then stops etcd by its PID
 # and deletes its data — also on Ctrl-C.
 #
-# Every figure is the median of ROUNDS runs; jetcd and Go take turns (who goes first alternates by
-# round), etcd's history is compacted after every run, and the load average is printed before and
-# after: on a shared machine, compare only figures from the same run of this script.
-# Run time with the defaults on a 2-core machine: about 20 minutes (1 in flight is the slow part:
-# etcd fsyncs every put, ~1000/s). Quicker: ROUNDS=1 LEVELS="16 64" scripts/bench-compare.sh
+# Every figure is the median of ROUNDS rounds; jetcd and Go take turns (who goes first alternates by
+# round), etcd's history is compacted after every run, and each table says the load average before
+# and after it: on a shared machine, compare only figures from the same run of this script.
+# jetcd runs as `scripts/poc bench`: one JVM per round and op measures every level, from the most
+# requests in flight to the fewest, each after its own warm-up and a compaction of etcd's history,
+# with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level.
+# Run time with the defaults on a 2-core machine: about 8 minutes (1 in flight is the slow part:
+# etcd fsyncs every put, ~1000/s). ROUNDS=0 measures the demo's wall time only.
 #
 # Settings (environment variables):
-#   ROUNDS=3  TOTAL=20000  LEVELS="1 16 64"  JETCD_OPS="put get txn watch"  DEMO_RUNS=5
+#   ROUNDS=3  TOTAL=10000  LEVELS="1 16 64 256 1024"  OPS="put get"  DEMO_RUNS=5
+#   JETCD_ONLY_OPS=""   also measure jetcd's txn and/or watch ("txn watch"), which gobench lacks
+#   BEFORE=1            also measure put with bench --client safe (jetcd's default threads: the demo's client)
+#   ETCD_BINARY=PATH    another etcd (its etcdctl next to it is the one the demo is compared with)
 #   GOBENCH_SRC=<repo>/../shared/anchors/gobench   where main.go and build.sh are
-#   BEFORE=1     also measure put with bench --client safe (jetcd's default threads: the demo's client)
-#   KEEP=DIR     keep every run's raw output in DIR
+#   KEEP=DIR            keep every run's raw output in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
 ROUNDS=${ROUNDS:-3}
-TOTAL=${TOTAL:-20000}
-LEVELS=${LEVELS:-"1 16 64"}
-JETCD_OPS=${JETCD_OPS:-"put get txn watch"}
+TOTAL=${TOTAL:-10000}
+LEVELS=${LEVELS:-"1 16 64 256 1024"}
+OPS=${OPS:-"put get"}
+JETCD_ONLY_OPS=${JETCD_ONLY_OPS:-}
 DEMO_RUNS=${DEMO_RUNS:-5}
 GOBENCH_SRC=${GOBENCH_SRC:-$(cd .. && pwd)/shared/anchors/gobench}
 BEFORE=${BEFORE:-}
@@ -49,18 +54,22 @@ if [ ! -f target/poc.jar ]; then
   say "building target/poc.jar"
   mvn -B -q package -DskipTests
 fi
-[ -f "$GOBENCH_SRC/build.sh" ] || { say "no gobench at $GOBENCH_SRC (set GOBENCH_SRC)"; exit 1; }
-say "building gobench (installs golang-go and golang-etcd-server-dev when missing)"
-gobench=$(bash "$GOBENCH_SRC/build.sh" "$work/gobench" | tail -n 1)
+if [ "$ROUNDS" -gt 0 ]; then
+  [ -f "$GOBENCH_SRC/build.sh" ] || { say "no gobench at $GOBENCH_SRC (set GOBENCH_SRC)"; exit 1; }
+  say "building gobench (installs golang-go and golang-etcd-server-dev when missing)"
+  gobench=$(bash "$GOBENCH_SRC/build.sh" "$work/gobench" | tail -n 1)
+fi
 # Room for the runs' history between compactions; etcd's default quota is 2 GB.
 local_etcd_start --quota-backend-bytes=8589934592
 say "etcd $LOCAL_ETCD_URL (pid $LOCAL_ETCD_PID)"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- helpers --------------------------------------------------------------------------------------
 field() { sed -nE 's/.*"'"$1"'":"?([^,"}]*).*/\1/p'; }
 median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 millis() { echo $(( $(date +%s%N) / 1000000 )); }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+# The levels from the most requests in flight to the fewest: the JIT warms up where requests are many and quick.
+descending=$(printf '%s\n' $LEVELS | sort -rn | paste -sd, -)
 
 # Forgets the runs' history (keeps the keys), so every run starts from a store of the same size.
 compact() {
@@ -82,7 +91,7 @@ go_run() {  # MODE LEVEL TOTAL -> JSON line, then "cpu SECONDS"
 
 record() { echo "$*" >> "$work/results"; }
 
-run_go() {  # OP LEVEL ROUND
+run_go() {  # OP LEVEL
   local out json
   out=$(go_run "$1" "$2" "$TOTAL")
   json=$(echo "$out" | head -n 1)
@@ -92,46 +101,55 @@ run_go() {  # OP LEVEL ROUND
   compact
 }
 
-run_jetcd() {  # CLIENT OP LEVEL ROUND, CLIENT: jetcd (the tuned client) or jetcd-plain (bench --client safe)
-  local jvm=() extra=() json
-  [ "$1" = jetcd-plain ] && extra=(--client safe)
+run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (bench --client safe); every level
+  local extra=() json
+  [ "$1" = jetcd-safe ] && extra=(--client safe)
   # gobench's get reads one key: read one key too.
   [ "$2" = get ] && extra+=(--key-space 1)
-  json=$(java "${jvm[@]}" -jar target/poc.jar bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$3" \
-    --total "$TOTAL" "${extra[@]}" --json)
-  record "$1" "$2" "$3" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
-    "$(echo "$json" | field cpu_us_per_op)" "$(echo "$json" | field warmup)" "$(echo "$json" | field jit_ms)"
-  echo "$json" >> "$work/raw.jsonl"
+  # --compact-history: every level's timed part starts on a compacted store, as each gobench run does.
+  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$TOTAL" --compact-history \
+    "${extra[@]}" --json \
+    > "$work/jetcd.out"
+  while read -r json; do
+    record "$1" "$2" "$(echo "$json" | field clients)" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
+      "$(echo "$json" | field cpu_us_per_op)" "$(echo "$json" | field warmup)"
+    echo "$json" >> "$work/raw.jsonl"
+  done < "$work/jetcd.out"
   compact
 }
 
 # --- client throughput ----------------------------------------------------------------------------
 started=$(date +%s)
+load_before=$(load)
 for round in $(seq "$ROUNDS"); do
   # gobench's fixed cost (start, connect, 2000 serial warm-up puts): subtracted from its CPU below.
   go_run put 1 1 | sed -n 's/^cpu /go-base /p' >> "$work/results"
-  for level in $LEVELS; do
-    for op in $JETCD_OPS; do
-      say "round $round/$ROUNDS: $op, $level in flight (load $(cut -d' ' -f1 /proc/loadavg))"
-      clients=(jetcd)
-      [ -n "$BEFORE" ] && [ "$op" = put ] && clients+=(jetcd-plain)
-      case $op in put | get) clients+=(go) ;; esac
-      # Who goes first alternates by round: neither client always meets the warmer etcd.
-      if [ $((round % 2)) -eq 0 ]; then
-        mapfile -t clients < <(printf '%s\n' "${clients[@]}" | tac)
+  for op in $OPS $JETCD_ONLY_OPS; do
+    say "round $round/$ROUNDS: $op (load $(cut -d' ' -f1 /proc/loadavg))"
+    clients=(jetcd)
+    [ -n "$BEFORE" ] && [ "$op" = put ] && clients+=(jetcd-safe)
+    case " $OPS " in *" $op "*) clients+=(go) ;; esac
+    # Who goes first alternates by round: neither client always meets the warmer etcd.
+    if [ $((round % 2)) -eq 0 ]; then
+      mapfile -t clients < <(printf '%s\n' "${clients[@]}" | tac)
+    fi
+    for client in "${clients[@]}"; do
+      if [ "$client" = go ]; then
+        for level in $LEVELS; do run_go "$op" "$level"; done
+      else
+        run_jetcd "$client" "$op"
       fi
-      for client in "${clients[@]}"; do
-        if [ "$client" = go ]; then run_go "$op" "$level" "$round"; else run_jetcd "$client" "$op" "$level" "$round"; fi
-      done
     done
   done
 done
+load_after=$(load)
 bench_minutes=$(( ($(date +%s) - started + 59) / 60 ))
 
 # --- demo wall time -------------------------------------------------------------------------------
 # scripts/poc only uses an archive newer than the jar.
-[ target/poc.jsa -nt target/poc.jar ] || bash scripts/cds-archive.sh target/poc.jar target/poc.jsa >&2
+[ target/poc.jsa -nt target/poc.jar ] || bash scripts/train-startup.sh target/poc.jar target/poc.jsa
 demo_ways=("java -jar target/poc.jar" "scripts/poc" "scripts/demo-etcdctl.sh")
+demo_load_before=$(load)
 for run in $(seq "$DEMO_RUNS"); do
   for i in "${!demo_ways[@]}"; do
     way=${demo_ways[$i]}
@@ -142,44 +160,52 @@ for run in $(seq "$DEMO_RUNS"); do
     echo "demo $i $(( $(millis) - t0 ))" >> "$work/results"
   done
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+demo_load_after=$(load)
 
 # --- tables ---------------------------------------------------------------------------------------
 values() {  # CLIENT OP LEVEL COLUMN -> median of that column over the rounds
   awk -v c="$1" -v o="$2" -v l="$3" -v k="$4" '$1 == c && $2 == o && $3 == l {print $k}' "$work/results" | median
 }
 go_base=$(awk '$1 == "go-base" {print $2}' "$work/results" | median)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
 go_cpu_us() {  # CPU seconds of a whole run -> µs per timed request
   awk -v t="$1" -v b="$go_base" -v n="$TOTAL" 'BEGIN {if (t == "-") print "-"; else printf "%.0f", (t - b) * 1e6 / n}'
 }
 round0() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.0f", v}'; }
 round1() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.1f", v}'; }
 
-echo "## jetcd vs etcd's Go client"
-echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), Linux $(uname -r);"
 echo "$("$LOCAL_ETCD_BIN" --version | head -n 1), one member, data in $(dirname "$LOCAL_ETCD_DIR"); $(java -version 2>&1 | head -n 1);"
-echo "$(go version 2>/dev/null || echo 'go ?'); load average before $load_before, after $load_after."
-echo "Medians of $ROUNDS rounds of $TOTAL timed requests, $(du -h target/poc.jar | cut -f1) jar; ${bench_minutes} min."
-echo
-header="| op | in flight | jetcd ops/s | Go ops/s | jetcd/Go | jetcd p99 ms | Go p99 ms | jetcd CPU µs/op | Go CPU µs/op | jetcd warm-up |"
-[ -n "$BEFORE" ] && header="$header plain jetcd ops/s | plain jetcd CPU µs/op |"
-echo "$header"
-echo "$header" | sed 's/[^|]/-/g; s/--*/---/g'
-for op in $JETCD_OPS; do
-  for level in $LEVELS; do
-    j_ops=$(values jetcd "$op" "$level" 4); g_ops=$(values go "$op" "$level" 4)
-    line="| $op | $level | $(round0 "$j_ops") | $(round0 "$g_ops") | $(ratio "$j_ops" "$g_ops") | $(values jetcd "$op" "$level" 5) | $(values go "$op" "$level" 5) | $(round1 "$(values jetcd "$op" "$level" 6)") | $(go_cpu_us "$(values go "$op" "$level" 6)") | $(round0 "$(values jetcd "$op" "$level" 7)") |"
-    [ -n "$BEFORE" ] && line="$line $(round0 "$(values jetcd-plain "$op" "$level" 4)") | $(round1 "$(values jetcd-plain "$op" "$level" 6)") |"
-    echo "$line"
+echo "$(go version 2>/dev/null || echo 'go ?'); $(du -h target/poc.jar | cut -f1) jar."
+if [ "$ROUNDS" -gt 0 ]; then
+  echo
+  echo "## jetcd vs etcd's Go client"
+  echo
+  echo "Medians of $ROUNDS rounds of $TOTAL timed requests per level; ${bench_minutes} min; load average before $load_before, after $load_after."
+  echo
+  header="| op | in flight | jetcd ops/s | Go ops/s | jetcd/Go | jetcd p99 ms | Go p99 ms | p99 jetcd/Go | jetcd CPU µs/op | Go CPU µs/op | jetcd warm-up |"
+  [ -n "$BEFORE" ] && header="$header safe jetcd ops/s | safe jetcd CPU µs/op |"
+  echo "$header"
+  echo "$header" | sed 's/[^|]/-/g; s/--*/---/g'
+  for op in $OPS $JETCD_ONLY_OPS; do
+    for level in $LEVELS; do
+      j_ops=$(values jetcd "$op" "$level" 4); g_ops=$(values go "$op" "$level" 4)
+      j_p99=$(values jetcd "$op" "$level" 5); g_p99=$(values go "$op" "$level" 5)
+      line="| $op | $level | $(round0 "$j_ops") | $(round0 "$g_ops") | $(ratio "$j_ops" "$g_ops") | $j_p99 | $g_p99 | $(ratio "$j_p99" "$g_p99") | $(round1 "$(values jetcd "$op" "$level" 6)") | $(go_cpu_us "$(values go "$op" "$level" 6)") | $(round0 "$(values jetcd "$op" "$level" 7)") |"
+      [ -n "$BEFORE" ] && line="$line $(round0 "$(values jetcd-safe "$op" "$level" 4)") | $(round1 "$(values jetcd-safe "$op" "$level" 6)") |"
+      echo "$line"
+    done
   done
-done
+fi
 echo
 echo "## Demo wall time (the default run: crud, watch, txn), median of $DEMO_RUNS"
 echo
-echo "| how | wall time ms |"
-echo "|---|---|"
+echo "The ways taking turns; etcdctl $("$LOCAL_ETCDCTL_BIN" version | head -n 1 | sed 's/.*: //'); load average before $demo_load_before, after $demo_load_after."
+echo
+echo "| how | wall time ms | / etcdctl script |"
+echo "|---|---|---|"
+etcdctl_ms=$(awk '$1 == "demo" && $2 == 2 {print $3}' "$work/results" | median)
 for i in "${!demo_ways[@]}"; do
-  echo "| \`${demo_ways[$i]}\` | $(awk -v i="$i" '$1 == "demo" && $2 == i {print $3}' "$work/results" | median) |"
+  ms=$(awk -v i="$i" '$1 == "demo" && $2 == i {print $3}' "$work/results" | median)
+  echo "| \`${demo_ways[$i]}\` | $ms | $(ratio "$ms" "$etcdctl_ms") |"
 done

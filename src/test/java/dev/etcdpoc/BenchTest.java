@@ -3,12 +3,15 @@ package dev.etcdpoc;
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.Silent;
+import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +56,9 @@ class BenchTest {
         assertThat(run.outLines()).as("exactly one JSON object on stdout").hasSize(1);
         Map<String, String> json = flatJson(run.out().trim());
         assertThat(json).containsKeys("op", "clients", "total", "warmup", "key_space", "val_size", "ops_per_sec",
-            "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cpu_us_per_op", "errors");
+            "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cpu_us_per_op", "heap_fixed", "errors");
+        // The test JVM's heap starts small and grows, as a plain `java -jar` does.
+        assertThat(json.get("heap_fixed")).isEqualTo("false");
         assertThat(json.get("op")).isEqualTo("\"" + op + "\"");
         assertThat(json.get("serializable")).isEqualTo(String.valueOf(extra.length > 0));
         assertThat(json.get("total")).isEqualTo("200");
@@ -73,11 +78,51 @@ class BenchTest {
         PocRun run = bench(etcd, "--op", "put");
 
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
-        assertThat(run.outLines()).hasSize(5);
+        assertThat(run.outLines()).hasSize(6);
         assertThat(run.outLines().get(0)).isEqualTo(
             "bench put: 200 requests, 4 in flight, 256-byte values, 100 keys, after 50 untimed warm-up requests");
         assertThat(run.out()).contains("ops/s", "p50", "p99.9", "max", "us per request").contains("errors        0");
+        assertThat(run.outLines().get(4)).startsWith("JVM heap      ").contains("growing up to", "scripts/poc bench");
         assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
+    void severalLevelsInOneRunEachWithItsOwnResult(EtcdFixture etcd) {
+        // Not bench(): its SMALL arguments already give --clients, and a repeated --clients adds levels.
+        PocRun run = PocRun.of("bench", "--endpoints", etcd.endpoints().toString(), "--total", "200", "--warmup", "50",
+            "--key-space", "100", "--op", "get", "--clients", "8,1", "--json");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.outLines()).as("one JSON object per level, in the order given").hasSize(2);
+        Map<String, String> first = flatJson(run.outLines().get(0));
+        Map<String, String> second = flatJson(run.outLines().get(1));
+        assertThat(first.get("clients")).isEqualTo("8");
+        assertThat(second.get("clients")).isEqualTo("1");
+        for (Map<String, String> level : List.of(first, second)) {
+            assertThat(level.get("total")).isEqualTo("200");
+            assertThat(level.get("warmup")).isEqualTo("50");
+            assertThat(level.get("errors")).isEqualTo("0");
+        }
+        assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
+    void compactHistoryCompactsBeforeTheTimedPart() {
+        // An etcd of the test's own: compaction is cluster-wide.
+        try (LocalEtcd own = LocalEtcd.start(1); Etcd check = new Etcd(own.endpoints())) {
+            long written = check.put("probe", "old");
+            check.put("probe", "new");
+
+            PocRun run = PocRun.of("bench", "--endpoints", own.endpoints().toString(), "--total", "200", "--warmup", "50",
+                "--key-space", "100", "--clients", "4,2", "--compact-history", "--json");
+
+            assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+            assertThat(run.outLines()).hasSize(2);
+            GetOption atFirstWrite = GetOption.builder().withRevision(written).build();
+            assertThatThrownBy(() -> check.await(check.client().getKVClient().get(bytes("probe"), atFirstWrite)))
+                .as("a read at a revision from before the run").hasMessageContaining("compacted");
+            assertThat(check.dump()).as("what is left: the probe, and nothing under bench/").hasSize(1);
+        }
     }
 
     @Test
@@ -111,6 +156,7 @@ class BenchTest {
             Arguments.of(new String[] {"--clients", "0"}, "--clients must be at least 1, was 0"),
             Arguments.of(new String[] {"--clients", "many"}, "'many' is not an int"),
             Arguments.of(new String[] {"--clients", "20000"}, "--clients must be at most 10000"),
+            Arguments.of(new String[] {"--clients", "16,0"}, "--clients must be at least 1, was 0"),
             Arguments.of(new String[] {"--total", "0"}, "--total must be at least 1"),
             Arguments.of(new String[] {"--total", "1e9"}, "'1e9' is not an int"),
             Arguments.of(new String[] {"--warmup", "-1"}, "'-1' is not a request count; write a number of 0 or more, or auto"),

@@ -6,6 +6,7 @@ import dev.etcdpoc.connect.OptionValue;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,9 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
         description = "put, get, txn (compare + put) or watch (put-to-event latency through one watcher). Default: ${DEFAULT-VALUE}.")
     private BenchOp op;
 
-    @Option(names = "--clients", paramLabel = "N", defaultValue = "16",
-        description = "Requests in flight: N chains, each sending its next request when the previous is answered. Default: ${DEFAULT-VALUE}.")
-    private int clients;
+    @Option(names = "--clients", paramLabel = "N[,N...]", defaultValue = "16", split = ",",
+        description = "Requests in flight: N chains, each sending its next request when the previous is answered. "
+            + "Several levels (e.g. 256,64,16,1) are measured one after the other in this JVM, each after its own warm-up "
+            + "and with its own result. Default: ${DEFAULT-VALUE}.")
+    private List<Integer> clients;
 
     @Option(names = "--total", paramLabel = "N", defaultValue = "20000",
         description = "Timed requests. Default: ${DEFAULT-VALUE}.")
@@ -78,6 +81,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** Which client set-up to measure. */
     enum ClientKind { safe, tuned }
 
+    @Option(names = "--compact-history", description = "Before each level's timed requests, compact etcd's history up to "
+        + "then, so every level starts on a store of the same size. Compaction is cluster-wide: it drops the older revisions "
+        + "of every key, yours too. Only for an etcd of your own (scripts/bench-compare.sh uses it on its own).")
+    private boolean compactHistory;
+
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     private boolean json;
 
@@ -102,32 +110,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
-        BenchResult result;
+        List<BenchResult> results;
         try (Connection etcd = connector.open(0, err)) {
             try {
-                result = new Benchmark(etcd.client(), settings, etcd.clients().timeout(), progress, err).run(!etcd.throwaway());
+                results = new Benchmark(etcd.client(), settings, etcd.clients().timeout(), progress, err).run(!etcd.throwaway());
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
             }
         }
-        if (json) {
-            out.println(BenchJson.of(result));
-        } else {
-            result.print(out);
+        for (BenchResult result : results) {
+            if (json) {
+                out.println(BenchJson.of(result));
+            } else {
+                result.print(out);
+            }
         }
         out.flush();
-        if (result.errors() > 0) {
-            err.println("poc: bench " + op + ": " + result.errors() + " of " + total + " timed requests failed; the first: "
-                + Failures.describe(result.timed().firstError()));
-            return 1;
+        int failed = 0;
+        for (BenchResult result : results) {
+            if (result.errors() > 0) {
+                err.println("poc: bench " + op + ", " + result.clients() + " in flight: " + result.errors() + " of " + total
+                    + " timed requests failed; the first: " + Failures.describe(result.timed().firstError()));
+                failed++;
+            }
         }
-        return 0;
+        return failed > 0 ? 1 : 0;
     }
 
     private BenchSettings settings() {
-        requireAtLeast("--clients", clients, 1);
-        if (clients > MAX_CLIENTS) {
-            throw usage("--clients must be at most " + MAX_CLIENTS + ", was " + clients);
+        for (int level : clients) {
+            requireAtLeast("--clients", level, 1);
+            if (level > MAX_CLIENTS) {
+                throw usage("--clients must be at most " + MAX_CLIENTS + ", was " + level);
+            }
         }
         requireAtLeast("--total", total, 1);
         requireAtLeast("--key-space", keySpace, 1);
@@ -140,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (serializable && op != BenchOp.GET) {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }
-        return new BenchSettings(op, clients, total, warmup, keySpace, valSize, serializable);
+        return new BenchSettings(op, clients, total, warmup, keySpace, valSize, serializable, compactHistory);
     }
 
     private void requireAtLeast(String option, int value, int min) {

@@ -1,8 +1,11 @@
 package dev.etcdpoc.bench;
 
 import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +57,24 @@ final class BenchKeys {
     /** etcd's revision now: a watch from the next one sees every later write. */
     static long currentRevision(Client client, Duration timeout) {
         return countOnly(client, timeout).getHeader().getRevision();
+    }
+
+    /**
+     * Compacts etcd's whole history up to now and waits until it is gone from disk (the bench's
+     * --compact-history, for an etcd of one's own): every level's timed part then starts on a store
+     * of the same size, however many requests went before it.
+     */
+    static void compactHistory(Client client, Duration timeout) {
+        long now = currentRevision(client, timeout);
+        try {
+            Await.result(client.getKVClient().compact(now, CompactOption.builder().withCompactPhysical(true).build()), timeout,
+                "COMPACT at revision " + now);
+        } catch (DemoFailure e) {
+            // Already compacted up to now (nothing was written since): nothing to do.
+            if (!Failures.isCompacted(e)) {
+                throw e;
+            }
+        }
     }
 
     /** Deletes every key under this run's prefix: all this run wrote, and nothing else. */

@@ -4,9 +4,14 @@ import java.io.PrintStream;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
-/** What the timed part of a run measured, and how it is printed for people. */
-/** @param warmup how many untimed requests went first */
-record BenchResult(BenchSettings settings, long warmup, LoadGenerator.Phase timed) {
+/**
+ * What the timed part of one level measured, and how it is printed for people.
+ *
+ * @param clients requests in flight
+ * @param warmup  how many untimed requests went first, at this level
+ * @param heap    how the JVM's heap was set up, which the CPU per request depends on
+ */
+record BenchResult(BenchSettings settings, int clients, long warmup, LoadGenerator.Phase timed, JvmHeap heap) {
 
     double opsPerSecond() {
         return timed.requests() / (timed.elapsedNanos() / 1e9);
@@ -34,13 +39,14 @@ record BenchResult(BenchSettings settings, long warmup, LoadGenerator.Phase time
     void print(PrintStream out) {
         BenchSettings s = settings;
         out.println(String.format(Locale.ROOT, "bench %s: %d requests, %d in flight, %d-byte values, %d keys%s, after %d untimed warm-up requests%s",
-            s.op(), s.total(), s.clients(), s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
+            s.op(), s.total(), clients, s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
             s.autoWarmup() ? " (until the JIT settled)" : ""));
         out.println(String.format(Locale.ROOT, "throughput    %.0f ops/s (%.2f s)", opsPerSecond(), timed.elapsedNanos() / 1e9));
         out.println(String.format(Locale.ROOT, "latency ms    p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
             latencyMs(50), latencyMs(90), latencyMs(99), latencyMs(99.9), maxLatencyMs()));
         out.println(String.format(Locale.ROOT, "client CPU    %.1f us per request (this JVM's process CPU time; JIT compiling for %d ms of it)",
             cpuMicrosPerOp(), timed.jitMillis()));
+        out.println("JVM heap      " + heap.describe());
         out.println("errors        " + errors());
     }
 }

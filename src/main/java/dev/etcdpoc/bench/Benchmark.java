@@ -6,13 +6,17 @@ import dev.etcdpoc.core.Undo;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One benchmark run against a connected client: check that bench/ is free, write the keys a get
- * run reads, warm up, measure, and delete everything under bench/ — also when the run fails or
- * is stopped with Ctrl-C.
+ * One benchmark run against a connected client: write the keys a get run reads; then for each
+ * level of requests in flight, warm up and measure; and delete everything the run wrote under
+ * bench/ — also when the run fails or is stopped with Ctrl-C.
  */
 final class Benchmark {
+    /** Requests in flight while writing the keys a get run reads: quick whatever the levels measured. */
+    private static final int WRITERS = 16;
     private final Client client;
     private final BenchSettings settings;
     private final Duration timeout;
@@ -35,7 +39,7 @@ final class Benchmark {
      * @param cleanUpOnExit also delete the run's keys when the JVM is stopped (Ctrl-C); pointless for a
      *                      throwaway etcd, which is deleted as a whole
      */
-    BenchResult run(boolean cleanUpOnExit) {
+    List<BenchResult> run(boolean cleanUpOnExit) {
         Thread onExit = new Thread(this::stopAndCleanUp, "bench-cleanup");
         if (cleanUpOnExit) {
             Runtime.getRuntime().addShutdownHook(onExit);
@@ -49,35 +53,56 @@ final class Benchmark {
         }
     }
 
-    private BenchResult measure() {
+    private List<BenchResult> measure() {
         BenchKeys keys = new BenchKeys(settings.keySpace(), settings.valSize());
         String name = "bench " + settings.op();
         // A get of a missing key is a different (cheaper) path in etcd: gets read keys written first.
         long readable = Math.min(settings.keySpace(), settings.total());
         if (settings.op() == BenchOp.GET) {
-            phase(Workload.of(BenchOp.PUT, client, keys, false, 0), "writing " + readable + " keys to get", 0, readable);
+            phase(Workload.of(BenchOp.PUT, client, keys, false, 0), "writing " + readable + " keys to get", WRITERS, 0, readable);
         }
+        if (settings.compactHistory()) {
+            // Once before any warm-up as well: the compaction's classes are loaded now, not after the
+            // JIT has compiled the hot path, where a class loaded late can undo compiled code (seen:
+            // up to 0.8 s of compiling inside the timed part).
+            BenchKeys.compactHistory(client, timeout);
+        }
+        // Asked once, up front: the management classes it loads are loaded before the JIT compiles the hot path.
+        JvmHeap heap = JvmHeap.current();
+        List<BenchResult> results = new ArrayList<>();
         try (Workload workload = settings.op() == BenchOp.WATCH
                 ? new WatchWorkload(client, keys, settings.valSize(), BenchKeys.currentRevision(client, timeout) + 1)
                 : Workload.of(settings.op(), client, keys, settings.serializable(), readable)) {
-            WarmUp.Rounds warmUp = (first, count) -> phase(workload, name + " warm-up", first, count);
-            long warmup = settings.warmup();
-            if (settings.autoWarmup()) {
-                warmup = WarmUp.untilJitSettles(warmUp);
-            } else if (warmup > 0) {
-                warmUp.run(0, warmup);
+            // Request numbers go on from level to level, so every level writes the same spread of keys.
+            long sent = 0;
+            for (int inFlight : settings.levels()) {
+                long start = sent;
+                String level = name + ", " + inFlight + " in flight";
+                WarmUp.Rounds warmUp = (first, count) -> phase(workload, level + ", warm-up", inFlight, start + first, count);
+                long warmup = settings.warmup();
+                if (settings.autoWarmup()) {
+                    warmup = WarmUp.untilJitSettles(warmUp);
+                } else if (warmup > 0) {
+                    warmUp.run(0, warmup);
+                }
+                if (settings.compactHistory()) {
+                    BenchKeys.compactHistory(client, timeout);
+                }
+                LoadGenerator.Phase timed = phase(workload, level, inFlight, start + warmup, settings.total());
+                results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
+                sent = start + warmup + settings.total();
             }
-            return new BenchResult(settings, warmup, phase(workload, name, warmup, settings.total()));
         }
+        return results;
     }
 
-    private LoadGenerator.Phase phase(Workload workload, String name, long first, long count) {
+    private LoadGenerator.Phase phase(Workload workload, String name, int inFlight, long first, long count) {
         LoadGenerator generator;
         synchronized (this) {
             if (stopping) {
                 throw new DemoFailure(name + ": stopped");
             }
-            generator = new LoadGenerator(workload, settings.clients(), timeout);
+            generator = new LoadGenerator(workload, inFlight, timeout);
             current = generator;
         }
         LoadGenerator.Phase phase = generator.run(name, first, count, progress);
