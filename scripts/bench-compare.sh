@@ -106,7 +106,7 @@ run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (benc
   [ "$1" = jetcd-safe ] && extra=(--client safe)
   # gobench's get reads one key: read one key too.
   [ "$2" = get ] && extra+=(--key-space 1)
-  # --compact-history: every level's timed part starts on a compacted store, as each gobench run does.
+  # --compact-history: every level starts on a compacted store, as each gobench run does.
   scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$TOTAL" --compact-history \
     "${extra[@]}" --json \
     > "$work/jetcd.out"

@@ -81,9 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
     /** Which client set-up to measure. */
     enum ClientKind { safe, tuned }
 
-    @Option(names = "--compact-history", description = "Before each level's timed requests, compact etcd's history up to "
-        + "then, so every level starts on a store of the same size. Compaction is cluster-wide: it drops the older revisions "
-        + "of every key, yours too. Only for an etcd of your own (scripts/bench-compare.sh uses it on its own).")
+    @Option(names = "--compact-history", description = "Before each level (its warm-up and timed requests), compact etcd's "
+        + "history up to then, so every level starts on a store of the same size. Compaction is cluster-wide: it drops the "
+        + "older revisions of every key, yours too. Only for an etcd of your own (scripts/bench-compare.sh uses it on its own).")
     private boolean compactHistory;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")

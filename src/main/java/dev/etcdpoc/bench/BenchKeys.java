@@ -61,8 +61,8 @@ final class BenchKeys {
 
     /**
      * Compacts etcd's whole history up to now and waits until it is gone from disk (the bench's
-     * --compact-history, for an etcd of one's own): every level's timed part then starts on a store
-     * of the same size, however many requests went before it.
+     * --compact-history, for an etcd of one's own): every level then starts on a store of the same
+     * size, however many requests the levels before it sent.
      */
     static void compactHistory(Client client, Duration timeout) {
         long now = currentRevision(client, timeout);
