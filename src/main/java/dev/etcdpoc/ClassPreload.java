@@ -7,10 +7,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Start-up on a second core: a demo run spends most of its first second loading the ~2000 classes
+ * Start-up on a second core: a demo run spends most of its first second loading the ~2600 classes
  * of picocli, jetcd, gRPC, Netty and protobuf, one after another on the threads that first need
  * them. This thread reads the list of those classes (written into the jar at build time by
- * scripts/class-list.sh, from a training run) and loads them ahead, in the order the run needs them,
+ * scripts/train-startup.sh, from a training run) and loads them ahead, in the order the run needs them,
  * while the main thread parses the command line and connects.
  *
  * <p>Loading only, never initializing: no static initializer runs here, so the program does

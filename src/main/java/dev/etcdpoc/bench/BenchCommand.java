@@ -50,10 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Requests in flight: N chains, each sending its next request when the previous is answered. "
             + "Several levels (e.g. 256,64,16,1) are measured one after the other in this JVM, each after its own warm-up "
             + "and with its own result. Default: ${DEFAULT-VALUE}.")
-    private List<Integer> clients;
+    private List<Integer> levels;
 
     @Option(names = "--total", paramLabel = "N", defaultValue = "20000",
-        description = "Timed requests. Default: ${DEFAULT-VALUE}.")
+        description = "Timed requests, at each level. Default: ${DEFAULT-VALUE}.")
     private int total;
 
     @Option(names = "--warmup", paramLabel = "N|auto", defaultValue = "auto", converter = WarmupConverter.class,
@@ -138,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchSettings settings() {
-        for (int level : clients) {
+        for (int level : levels) {
             requireAtLeast("--clients", level, 1);
             if (level > MAX_CLIENTS) {
                 throw usage("--clients must be at most " + MAX_CLIENTS + ", was " + level);
@@ -155,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (serializable && op != BenchOp.GET) {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }
-        return new BenchSettings(op, clients, total, warmup, keySpace, valSize, serializable, compactHistory);
+        return new BenchSettings(op, levels, total, warmup, keySpace, valSize, serializable, compactHistory);
     }
 
     private void requireAtLeast(String option, int value, int min) {
