@@ -157,6 +157,7 @@ class BenchTest {
             Arguments.of(new String[] {"--clients", "many"}, "'many' is not an int"),
             Arguments.of(new String[] {"--clients", "20000"}, "--clients must be at most 10000"),
             Arguments.of(new String[] {"--clients", "16,0"}, "--clients must be at least 1, was 0"),
+            Arguments.of(new String[] {"--clients", ","}, "--clients needs at least one number of requests in flight"),
             Arguments.of(new String[] {"--total", "0"}, "--total must be at least 1"),
             Arguments.of(new String[] {"--total", "1e9"}, "'1e9' is not an int"),
             Arguments.of(new String[] {"--warmup", "-1"}, "'-1' is not a request count; write a number of 0 or more, or auto"),

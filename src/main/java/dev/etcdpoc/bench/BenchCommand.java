@@ -138,6 +138,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchSettings settings() {
+        if (levels.isEmpty()) {
+            throw usage("--clients needs at least one number of requests in flight, like 16 or 256,16");
+        }
         for (int level : levels) {
             requireAtLeast("--clients", level, 1);
             if (level > MAX_CLIENTS) {
