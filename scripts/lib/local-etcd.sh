@@ -1,4 +1,4 @@
-# Sourced by the scripts that need a throwaway etcd (bench-compare.sh, cds-archive.sh): one member
+# Sourced by the scripts that need a throwaway etcd (bench-compare.sh, train-startup.sh): one member
 # from the same etcd binary the Java side uses, listening on free loopback ports (never 2379), with a temp data
 # dir, stopped by its PID. The Java side has its own launcher (LocalEtcd); this is the shell's.
 #

@@ -515,7 +515,6 @@ public final class LocalEtcd implements AutoCloseable {
         final int metricsPort;
         final Path dataDir;
         final String token;
-        final Tls tls;
         final Setup setup;
         String initialCluster;
         Process guard;
@@ -531,12 +530,11 @@ public final class LocalEtcd implements AutoCloseable {
             this.metricsPort = metricsPort;
             this.dataDir = dataDir;
             this.token = token;
-            this.tls = setup.tls();
             this.setup = setup;
         }
 
         String clientUrl() {
-            return (tls == null ? "http" : "https") + (setup.ipv6() ? "://[::1]:" : "://127.0.0.1:") + clientPort;
+            return (setup.tls() == null ? "http" : "https") + (setup.ipv6() ? "://[::1]:" : "://127.0.0.1:") + clientPort;
         }
 
         /** Plain http /health and /metrics, whatever the client port needs: readiness checks need no certificates. */
@@ -568,8 +566,8 @@ public final class LocalEtcd implements AutoCloseable {
                 "--logger", "zap",
                 "--listen-metrics-urls", metricsUrl(),
                 "--log-outputs", "stderr"));
-            if (tls != null) {
-                command.addAll(tls.flags());
+            if (setup.tls() != null) {
+                command.addAll(setup.tls().flags());
             }
             command.addAll(setup.flags());
             ProcessBuilder pb = new ProcessBuilder(command);
