@@ -5,17 +5,22 @@ import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.Silent;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
+import java.io.File;
+import java.io.FilenameFilter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,6 +109,20 @@ class BenchTest {
             assertThat(level.get("errors")).isEqualTo("0");
         }
         assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
+    void tunedClientMakesNoFolderInTheTempDir(EtcdFixture etcd) throws Exception {
+        File tmp = new File(System.getProperty("java.io.tmpdir"));
+        FilenameFilter vertxCache = (dir, name) -> name.startsWith("vertx-cache-");
+        Set<String> before = Set.of(tmp.list(vertxCache));
+
+        try (Client client = new ClientFactory(Duration.ofSeconds(10)).withTuning().create(etcd.endpoints())) {
+            client.getKVClient().get(bytes("any")).get(10, TimeUnit.SECONDS);
+
+            // While the client is open: a folder made at its start would be there now, whatever its close does later.
+            assertThat(tmp.list(vertxCache)).as("vertx-cache folders in %s", tmp).containsExactlyInAnyOrderElementsOf(before);
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -92,7 +93,11 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
                     // epoll when netty-transport-native-epoll loads (Linux), else Java NIO
                     .setPreferNativeTransport(true)
                     // like jetcd's own Vert.x: a client left open does not keep the JVM alive
-                    .setUseDaemonThread(true)));
+                    .setUseDaemonThread(true)
+                    // Vert.x otherwise makes a vertx-cache-* folder in the temp dir at start and deletes
+                    // it only once its close completes; jetcd closes it without waiting, so a JVM that
+                    // exits right after (or is killed) leaves the folder behind. The client reads no files.
+                    .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))));
         }
         if (endpoints.tls()) {
             // jetcd speaks TLS when given an SslContext, whatever the URL's scheme says.
