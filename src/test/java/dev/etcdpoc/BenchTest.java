@@ -112,6 +112,18 @@ class BenchTest {
     }
 
     @Test
+    void minPerClientRaisesTheCountOfTheLevelsThatNeedIt(EtcdFixture etcd) {
+        PocRun run = PocRun.of("bench", "--endpoints", etcd.endpoints().toString(), "--total", "30", "--min-per-client", "20",
+            "--warmup", "10", "--key-space", "100", "--clients", "4,1", "--json");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.outLines()).hasSize(2);
+        assertThat(flatJson(run.outLines().get(0)).get("total")).as("4 in flight: 20 per chain, over --total").isEqualTo("80");
+        assertThat(flatJson(run.outLines().get(1)).get("total")).as("1 in flight: --total, over 20 per chain").isEqualTo("30");
+        assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
     void tunedClientMakesNoFolderInTheTempDir(EtcdFixture etcd) throws Exception {
         File tmp = new File(System.getProperty("java.io.tmpdir"));
         FilenameFilter vertxCache = (dir, name) -> name.startsWith("vertx-cache-");
@@ -179,6 +191,7 @@ class BenchTest {
             Arguments.of(new String[] {"--clients", ","}, "--clients needs at least one number of requests in flight"),
             Arguments.of(new String[] {"--total", "0"}, "--total must be at least 1"),
             Arguments.of(new String[] {"--total", "1e9"}, "'1e9' is not an int"),
+            Arguments.of(new String[] {"--min-per-client", "-1"}, "--min-per-client must be at least 0, was -1"),
             Arguments.of(new String[] {"--warmup", "-1"}, "'-1' is not a request count; write a number of 0 or more, or auto"),
             Arguments.of(new String[] {"--key-space", "0"}, "--key-space must be at least 1"),
             Arguments.of(new String[] {"--val-size", "-5"}, "--val-size must be at least 0"),
@@ -204,7 +217,7 @@ class BenchTest {
         PocRun run = PocRun.of("bench", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--op", "--clients", "--total", "--warmup", "--key-space", "--val-size",
+        assertThat(run.out()).contains("--op", "--clients", "--total", "--min-per-client", "--warmup", "--key-space", "--val-size",
             "--serializable", "--compact-history", "--client", "--json", "--endpoints", "--timeout");
     }
 

@@ -39,7 +39,7 @@ record BenchResult(BenchSettings settings, int clients, long warmup, LoadGenerat
     void print(PrintStream out) {
         BenchSettings s = settings;
         out.println(String.format(Locale.ROOT, "bench %s: %d requests, %d in flight, %d-byte values, %d keys%s, after %d untimed warm-up requests%s",
-            s.op(), s.total(), clients, s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
+            s.op(), timed.requests(), clients, s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
             s.autoWarmup() ? " (until the JIT settled)" : ""));
         out.println(String.format(Locale.ROOT, "throughput    %.0f ops/s (%.2f s)", opsPerSecond(), timed.elapsedNanos() / 1e9));
         out.println(String.format(Locale.ROOT, "latency ms    p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",

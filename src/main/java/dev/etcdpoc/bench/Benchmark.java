@@ -86,9 +86,10 @@ final class Benchmark {
                 } else if (warmup > 0) {
                     warmUp.run(0, warmup);
                 }
-                LoadGenerator.Phase timed = phase(workload, level, inFlight, start + warmup, settings.total());
+                long count = settings.timedRequests(inFlight);
+                LoadGenerator.Phase timed = phase(workload, level, inFlight, start + warmup, count);
                 results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
-                sent = start + warmup + settings.total();
+                sent = start + warmup + count;
             }
         }
         return results;
