@@ -5,6 +5,7 @@ import dev.etcdpoc.connect.ConnectionOptions;
 import dev.etcdpoc.connect.OptionValue;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
+import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +118,12 @@ public final class BenchCommand implements Callable<Integer> {
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
         List<BenchResult> results;
-        try (Connection etcd = connector.open(0, err)) {
+        try (Connection etcd = connector.open(0, err);
+             Client compactor = settings.compactHistory()
+                 ? etcd.clients().withTimeout(BenchKeys.COMPACTION_LIMIT).create(etcd.endpoints()) : null) {
             try {
-                results = new Benchmark(etcd.client(), settings, etcd.clients().timeout(), progress, err).run(!etcd.throwaway());
+                results = new Benchmark(etcd.client(), compactor, settings, etcd.clients().timeout(), progress, err)
+                    .run(!etcd.throwaway());
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
             }

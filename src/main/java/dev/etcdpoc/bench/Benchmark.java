@@ -18,6 +18,7 @@ final class Benchmark {
     /** Requests in flight while writing the keys a get run reads: quick whatever the levels measured. */
     private static final int WRITERS = 16;
     private final Client client;
+    private final Client compactor;
     private final BenchSettings settings;
     private final Duration timeout;
     private final Progress progress;
@@ -27,8 +28,12 @@ final class Benchmark {
     private boolean stopping;
     private boolean cleanedUp;
 
-    Benchmark(Client client, BenchSettings settings, Duration timeout, Progress progress, PrintStream err) {
+    /**
+     * @param compactor with --compact-history: the client that compacts, whose deadline is {@link BenchKeys#COMPACTION_LIMIT}; else null
+     */
+    Benchmark(Client client, Client compactor, BenchSettings settings, Duration timeout, Progress progress, PrintStream err) {
         this.client = client;
+        this.compactor = compactor;
         this.settings = settings;
         this.timeout = timeout;
         this.progress = progress;
@@ -77,7 +82,7 @@ final class Benchmark {
                     // hot path shares (jetcd's KV calls), which can undo what the JIT compiled for it,
                     // and the warm-up then compiles it again (seen: 0.4-0.6 s of compiling inside the
                     // timed part when compacting after the warm-up).
-                    BenchKeys.compactHistory(client, timeout);
+                    BenchKeys.compactHistory(compactor);
                 }
                 WarmUp.Rounds warmUp = (first, count) -> phase(workload, level + ", warm-up", inFlight, start + first, count);
                 long warmup = settings.warmup();
