@@ -14,11 +14,13 @@
 # jetcd runs as `scripts/poc bench`: one JVM per round and op measures every level, from the most
 # requests in flight to the fewest, each after its own warm-up and a compaction of etcd's history,
 # with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level.
-# Run time with the defaults on a 2-core machine: about 8 minutes (1 in flight is the slow part:
-# etcd fsyncs every put, ~1000/s). ROUNDS=0 measures the demo's wall time only.
+# A level's timed requests: TOTAL, or MIN_PER_CLIENT per request in flight if that is more (256 in
+# flight: 25 600), for both clients; fewer per chain and the p99 is one slow round of etcd's.
+# Run time with the defaults on a 2-core machine: about 8 minutes. ROUNDS=0 measures the demo's wall
+# time only.
 #
 # Settings (environment variables):
-#   ROUNDS=3  TOTAL=10000  LEVELS="1 16 64 256 1024"  OPS="put get"  DEMO_RUNS=5
+#   ROUNDS=3  TOTAL=5000  MIN_PER_CLIENT=100  LEVELS="1 16 64 256 1024"  OPS="put get"  DEMO_RUNS=5
 #   JETCD_ONLY_OPS=""   also measure jetcd's txn and/or watch ("txn watch"), which gobench lacks
 #   BEFORE=1            also measure put with bench --client safe (jetcd's default threads: the demo's client)
 #   ETCD_BINARY=PATH    another etcd (its etcdctl next to it is the one the demo is compared with)
@@ -27,7 +29,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-TOTAL=${TOTAL:-10000}
+TOTAL=${TOTAL:-5000}
+MIN_PER_CLIENT=${MIN_PER_CLIENT:-100}
 LEVELS=${LEVELS:-"1 16 64 256 1024"}
 OPS=${OPS:-"put get"}
 JETCD_ONLY_OPS=${JETCD_ONLY_OPS:-}
@@ -71,6 +74,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 # The levels from the most requests in flight to the fewest: the JIT warms up where requests are many and quick.
 descending=$(printf '%s\n' $LEVELS | sort -rn | paste -sd, -)
 
+# Timed requests at a level: what `poc bench --total TOTAL --min-per-client MIN_PER_CLIENT` sends.
+timed() { local n=$(( MIN_PER_CLIENT * $1 )); echo $(( n > TOTAL ? n : TOTAL )); }
+
 # Forgets the runs' history (keeps the keys), so every run starts from a store of the same size.
 compact() {
   local rev
@@ -93,7 +99,7 @@ record() { echo "$*" >> "$work/results"; }
 
 run_go() {  # OP LEVEL
   local out json
-  out=$(go_run "$1" "$2" "$TOTAL")
+  out=$(go_run "$1" "$2" "$(timed "$2")")
   json=$(echo "$out" | head -n 1)
   record go "$1" "$2" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \
     "$(echo "$out" | sed -n 's/^cpu //p')"
@@ -107,7 +113,8 @@ run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (benc
   # gobench's get reads one key: read one key too.
   [ "$2" = get ] && extra+=(--key-space 1)
   # --compact-history: every level starts on a compacted store, as each gobench run does.
-  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$TOTAL" --compact-history \
+  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$TOTAL" \
+    --min-per-client "$MIN_PER_CLIENT" --compact-history \
     "${extra[@]}" --json \
     > "$work/jetcd.out"
   while read -r json; do
@@ -168,8 +175,8 @@ values() {  # CLIENT OP LEVEL COLUMN -> median of that column over the rounds
 }
 go_base=$(awk '$1 == "go-base" {print $2}' "$work/results" | median)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b}'; }
-go_cpu_us() {  # CPU seconds of a whole run -> µs per timed request
-  awk -v t="$1" -v b="$go_base" -v n="$TOTAL" 'BEGIN {if (t == "-") print "-"; else printf "%.0f", (t - b) * 1e6 / n}'
+go_cpu_us() {  # CPU seconds of a whole run, LEVEL -> µs per timed request
+  awk -v t="$1" -v b="$go_base" -v n="$(timed "$2")" 'BEGIN {if (t == "-") print "-"; else printf "%.0f", (t - b) * 1e6 / n}'
 }
 round0() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.0f", v}'; }
 round1() { awk -v v="$1" 'BEGIN {if (v == "-") print "-"; else printf "%.1f", v}'; }
@@ -181,7 +188,7 @@ if [ "$ROUNDS" -gt 0 ]; then
   echo
   echo "## jetcd vs etcd's Go client"
   echo
-  echo "Medians of $ROUNDS rounds of $TOTAL timed requests per level; ${bench_minutes} min; load average before $load_before, after $load_after."
+  echo "Medians of $ROUNDS rounds; timed requests per level: $(for l in $LEVELS; do printf '%s at %s, ' "$(timed "$l")" "$l"; done | sed 's/, $//'); ${bench_minutes} min; load average before $load_before, after $load_after."
   echo
   header="| op | in flight | jetcd ops/s | Go ops/s | jetcd/Go | jetcd p99 ms | Go p99 ms | p99 jetcd/Go | jetcd CPU µs/op | Go CPU µs/op | jetcd warm-up |"
   [ -n "$BEFORE" ] && header="$header safe jetcd ops/s | safe jetcd CPU µs/op |"
@@ -191,7 +198,7 @@ if [ "$ROUNDS" -gt 0 ]; then
     for level in $LEVELS; do
       j_ops=$(values jetcd "$op" "$level" 4); g_ops=$(values go "$op" "$level" 4)
       j_p99=$(values jetcd "$op" "$level" 5); g_p99=$(values go "$op" "$level" 5)
-      line="| $op | $level | $(round0 "$j_ops") | $(round0 "$g_ops") | $(ratio "$j_ops" "$g_ops") | $j_p99 | $g_p99 | $(ratio "$j_p99" "$g_p99") | $(round1 "$(values jetcd "$op" "$level" 6)") | $(go_cpu_us "$(values go "$op" "$level" 6)") | $(round0 "$(values jetcd "$op" "$level" 7)") |"
+      line="| $op | $level | $(round0 "$j_ops") | $(round0 "$g_ops") | $(ratio "$j_ops" "$g_ops") | $j_p99 | $g_p99 | $(ratio "$j_p99" "$g_p99") | $(round1 "$(values jetcd "$op" "$level" 6)") | $(go_cpu_us "$(values go "$op" "$level" 6)" "$level") | $(round0 "$(values jetcd "$op" "$level" 7)") |"
       [ -n "$BEFORE" ] && line="$line $(round0 "$(values jetcd-safe "$op" "$level" 4)") | $(round1 "$(values jetcd-safe "$op" "$level" 6)") |"
       echo "$line"
     done
