@@ -13,7 +13,7 @@
 # and after it: on a shared machine, compare only figures from the same run of this script.
 # jetcd runs as `scripts/poc bench`: one JVM per round and op measures every level, from the most
 # requests in flight to the fewest, each after its own warm-up and a compaction of etcd's history,
-# with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level.
+# with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level, in the same order.
 # A level's timed requests: TOTAL, or MIN_PER_CLIENT per request in flight if that is more (256 in
 # flight: 25 600), for both clients; fewer per chain and the p99 is one slow round of etcd's.
 # Run time with the defaults on a 2-core machine: about 8 minutes. ROUNDS=0 measures the demo's wall
@@ -84,10 +84,15 @@ compact() {
   local_etcd_ctl compact "$rev" --physical >/dev/null
 }
 
+# gobench's untimed sequential puts before each run: enough to connect and warm Go up (it has no JIT);
+# its default of 2000 cost ~0.8 s of CPU, which is subtracted from a run's and was noisier than the
+# timed part of 5000 requests.
+GO_WARMUP=200
+
 # CPU seconds (user+system) of one gobench process, from bash's `time`.
 go_run() {  # MODE LEVEL TOTAL -> JSON line, then "cpu SECONDS"
   local t
-  { TIMEFORMAT='%3U %3S'; time "$gobench" -endpoints "$LOCAL_ETCD_URL" -mode "$1" -clients "$2" -total "$3" -json \
+  { TIMEFORMAT='%3U %3S'; time "$gobench" -endpoints "$LOCAL_ETCD_URL" -mode "$1" -clients "$2" -total "$3" -warmup "$GO_WARMUP" -json \
       > "$work/go.out"; } 2> "$work/go.time"
   t=$(tail -n 1 "$work/go.time")
   cat "$work/go.out"
@@ -129,7 +134,7 @@ run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (benc
 started=$(date +%s)
 load_before=$(load)
 for round in $(seq "$ROUNDS"); do
-  # gobench's fixed cost (start, connect, 2000 serial warm-up puts): subtracted from its CPU below.
+  # gobench's fixed cost (start, connect, its warm-up puts): subtracted from its CPU below.
   go_run put 1 1 | sed -n 's/^cpu /go-base /p' >> "$work/results"
   for op in $OPS $JETCD_ONLY_OPS; do
     say "round $round/$ROUNDS: $op (load $(cut -d' ' -f1 /proc/loadavg))"
@@ -142,7 +147,10 @@ for round in $(seq "$ROUNDS"); do
     fi
     for client in "${clients[@]}"; do
       if [ "$client" = go ]; then
-        for level in $LEVELS; do run_go "$op" "$level"; done
+        # In jetcd's order, so each level follows the same level for both clients: etcd answers with a
+        # slower tail for a while after ~100 000 puts, compacted or not (Go's p99 at 256 in flight:
+        # 47-48 ms right after its 1024 level, 40-47 ms with a defrag between, 31-38 ms after its 64 level).
+        for level in ${descending//,/ }; do run_go "$op" "$level"; done
       else
         run_jetcd "$client" "$op"
       fi
