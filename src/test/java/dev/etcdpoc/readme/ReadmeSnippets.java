@@ -31,6 +31,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -208,7 +209,9 @@ final class ReadmeSnippets {
             .vertx(Vertx.vertx(new VertxOptions()          // jetcd's Vert.x channel: ONE event loop does all I/O
                 .setEventLoopPoolSize(1)
                 .setPreferNativeTransport(true)            // Linux epoll (netty-transport-native-epoll)
-                .setUseDaemonThread(true)))
+                .setUseDaemonThread(true)
+                .setFileSystemOptions(new FileSystemOptions()  // no vertx-cache-* folder left in the temp dir
+                    .setClassPathResolvingEnabled(false).setFileCachingEnabled(false))))
             .build();                                      // plus the safe set-up's deadlines, retries and TLS
         // END
     }
