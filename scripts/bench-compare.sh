@@ -13,11 +13,11 @@
 # and after it: on a shared machine, compare only figures from the same run of this script.
 # jetcd runs as `scripts/poc bench`: one JVM per round and op measures every level, from the most
 # requests in flight to the fewest, each after its own warm-up and a compaction of etcd's history,
-# with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level, in the same order.
-# A level's timed requests: TOTAL, or MIN_PER_CLIENT per request in flight if that is more (256 in
-# flight: 25 600), for both clients; fewer per chain and the p99 is one slow round of etcd's.
-# Run time with the defaults on a 2-core machine: about 8 minutes. ROUNDS=0 measures the demo's wall
-# time only.
+# with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level, in
+# the same order. A level's timed requests: TOTAL, or MIN_PER_CLIENT per request in flight if that
+# is more (256 in flight: 25 600), for both clients; fewer per chain and the p99 is one slow round
+# of etcd's. Run time with the defaults on a 2-core machine: about 7 minutes. ROUNDS=0 measures the
+# demo's wall time only.
 #
 # Settings (environment variables):
 #   ROUNDS=3  TOTAL=5000  MIN_PER_CLIENT=100  LEVELS="1 16 64 256 1024"  OPS="put get"  DEMO_RUNS=5
