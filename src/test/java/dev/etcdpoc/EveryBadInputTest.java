@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +95,9 @@ class EveryBadInputTest {
                 1, QUICK, "plain http to a TLS etcd: use https:// and --cacert"),
             new BadInput("https to a plain server", e -> PocRun.of("-e", e.plain().endpoints().toString().replace("http:", "https:"),
                 "--cacert", e.ca()),
+                1, QUICK, "https to a plain-http etcd: use http:// or enable TLS on etcd"),
+            // etcd 3.4 sometimes resets the connection on the TLS hello instead of closing it: the same cause.
+            new BadInput("https to a server that resets the TLS hello", EveryBadInputTest::aServerResettingTheTlsHello,
                 1, QUICK, "https to a plain-http etcd: use http:// or enable TLS on etcd"),
             new BadInput("--cacert file missing", e -> PocRun.of("-e", e.secure().tls().toString(), "--cacert", "/nonexistent/ca.pem"),
                 2, QUICK, "--cacert file '/nonexistent/ca.pem' does not exist"),
@@ -199,6 +204,35 @@ class EveryBadInputTest {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server on a free loopback port that reads what a client sends first and resets the connection (RST, not FIN). */
+    private static PocRun aServerResettingTheTlsHello(Etcds e) {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread resetter = new Thread(() -> resetEveryConnection(server), "reset-tls-hello");
+            resetter.setDaemon(true);
+            resetter.start();
+            return PocRun.of("-e", "https://127.0.0.1:" + server.getLocalPort(), "--cacert", e.ca(), "--timeout", "3s");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void resetEveryConnection(ServerSocket server) {
+        while (true) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try (client) {
+                client.getInputStream().read(new byte[512]);
+                client.setSoLinger(true, 0);
+            } catch (IOException clientGaveUp) {
+                // The next connection is reset all the same.
+            }
         }
     }
 
