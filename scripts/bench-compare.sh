@@ -14,13 +14,16 @@
 # jetcd runs as `scripts/poc bench`: one JVM per round and op measures every level, from the most
 # requests in flight to the fewest, each after its own warm-up and a compaction of etcd's history,
 # with a fixed heap touched up front (BENCHMARKS.md says why); gobench is one process per level, in
-# the same order. A level's timed requests: TOTAL, or MIN_PER_CLIENT per request in flight if that
-# is more (256 in flight: 25 600), for both clients; fewer per chain and the p99 is one slow round
-# of etcd's. Run time with the defaults on a 2-core machine: about 7 minutes. ROUNDS=0 measures the
-# demo's wall time only.
+# the same order. A level's timed requests, the same for both clients: TOTAL, or MIN_PER_CLIENT per
+# request in flight if that is more (256 in flight: 25 600; fewer per chain and the p99 is one slow
+# round of etcd's); one request in flight, which is latency-bound (~1 300 puts/s), gets TOTAL_AT_1.
+# Shorter timed parts at 16 and 64 in flight (0.3-0.9 s) gave medians that swung ±20% from run to run.
+# Run time with the defaults on a 2-core machine: about 8 minutes. ROUNDS=0 measures the demo's wall
+# time only.
 #
 # Settings (environment variables):
-#   ROUNDS=3  TOTAL=5000  MIN_PER_CLIENT=100  LEVELS="1 16 64 256 1024"  OPS="put get"  DEMO_RUNS=5
+#   ROUNDS=3  TOTAL=20000  TOTAL_AT_1=5000  MIN_PER_CLIENT=100  LEVELS="1 16 64 256 1024"  OPS="put get"
+#   DEMO_RUNS=5
 #   JETCD_ONLY_OPS=""   also measure jetcd's txn and/or watch ("txn watch"), which gobench lacks
 #   BEFORE=1            also measure put with bench --client safe (jetcd's default threads: the demo's client)
 #   ETCD_BINARY=PATH    another etcd (its etcdctl next to it is the one the demo is compared with)
@@ -29,7 +32,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-TOTAL=${TOTAL:-5000}
+TOTAL=${TOTAL:-20000}
+TOTAL_AT_1=${TOTAL_AT_1:-5000}
 MIN_PER_CLIENT=${MIN_PER_CLIENT:-100}
 LEVELS=${LEVELS:-"1 16 64 256 1024"}
 OPS=${OPS:-"put get"}
@@ -74,8 +78,14 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 # The levels from the most requests in flight to the fewest: the JIT warms up where requests are many and quick.
 descending=$(printf '%s\n' $LEVELS | sort -rn | paste -sd, -)
 
-# Timed requests at a level: what `poc bench --total TOTAL --min-per-client MIN_PER_CLIENT` sends.
-timed() { local n=$(( MIN_PER_CLIENT * $1 )); echo $(( n > TOTAL ? n : TOTAL )); }
+# Timed requests at a level (see the header).
+timed() {
+  local total=$TOTAL n=$(( MIN_PER_CLIENT * $1 ))
+  [ "$1" -eq 1 ] && total=$TOTAL_AT_1
+  echo $(( n > total ? n : total ))
+}
+# jetcd's --total: one count per level, in the order of $descending.
+jetcd_totals=$(for level in ${descending//,/ }; do timed "$level"; done | paste -sd, -)
 
 # Forgets the runs' history (keeps the keys), so every run starts from a store of the same size.
 compact() {
@@ -118,9 +128,8 @@ run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (benc
   # gobench's get reads one key: read one key too.
   [ "$2" = get ] && extra+=(--key-space 1)
   # --compact-history: every level starts on a compacted store, as each gobench run does.
-  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$TOTAL" \
-    --min-per-client "$MIN_PER_CLIENT" --compact-history \
-    "${extra[@]}" --json \
+  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$jetcd_totals" \
+    --compact-history "${extra[@]}" --json \
     > "$work/jetcd.out"
   while read -r json; do
     record "$1" "$2" "$(echo "$json" | field clients)" "$(echo "$json" | field ops_per_sec)" "$(echo "$json" | field p99_ms)" \

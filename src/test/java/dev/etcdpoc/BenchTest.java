@@ -124,6 +124,18 @@ class BenchTest {
     }
 
     @Test
+    void aTotalPerLevel(EtcdFixture etcd) {
+        PocRun run = PocRun.of("bench", "--endpoints", etcd.endpoints().toString(), "--clients", "4,2,1", "--total", "30,50,10",
+            "--min-per-client", "20", "--warmup", "10", "--key-space", "100", "--json");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.outLines().stream().map(line -> flatJson(line).get("clients") + ":" + flatJson(line).get("total")))
+            .as("each level's own --total, or 20 per chain where that is more")
+            .containsExactly("4:80", "2:50", "1:20");
+        assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @Test
     void tunedClientMakesNoFolderInTheTempDir(EtcdFixture etcd) throws Exception {
         File tmp = new File(System.getProperty("java.io.tmpdir"));
         FilenameFilter vertxCache = (dir, name) -> name.startsWith("vertx-cache-");
@@ -204,6 +216,10 @@ class BenchTest {
             Arguments.of(new String[] {"--clients", ","}, "--clients needs at least one number of requests in flight"),
             Arguments.of(new String[] {"--total", "0"}, "--total must be at least 1"),
             Arguments.of(new String[] {"--total", "1e9"}, "'1e9' is not an int"),
+            Arguments.of(new String[] {"--total", "20000,5000"}, "--total has 2 counts and --clients 1 level: give one count for all levels, or one per level"),
+            Arguments.of(new String[] {"--clients", "64,16,1", "--total", "20000,5000"}, "--total has 2 counts and --clients 3 levels"),
+            Arguments.of(new String[] {"--total", "100,0", "--clients", "4,1"}, "--total must be at least 1, was 0"),
+            Arguments.of(new String[] {"--total", ","}, "--total needs at least one count, like 20000 or 20000,5000"),
             Arguments.of(new String[] {"--min-per-client", "-1"}, "--min-per-client must be at least 0, was -1"),
             Arguments.of(new String[] {"--warmup", "-1"}, "'-1' is not a request count; write a number of 0 or more, or auto"),
             Arguments.of(new String[] {"--key-space", "0"}, "--key-space must be at least 1"),

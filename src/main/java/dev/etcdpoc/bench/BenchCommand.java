@@ -53,9 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "and with its own result. Default: ${DEFAULT-VALUE}.")
     private List<Integer> levels;
 
-    @Option(names = "--total", paramLabel = "N", defaultValue = "20000",
-        description = "Timed requests, at each level (or more, with --min-per-client). Default: ${DEFAULT-VALUE}.")
-    private int total;
+    @Option(names = "--total", paramLabel = "N[,N...]", defaultValue = "20000", split = ",",
+        description = "Timed requests at each level (or more, with --min-per-client); or one count per --clients level, "
+            + "in the same order: --clients 64,1 --total 20000,5000 (one request in flight is the slowest). "
+            + "Default: ${DEFAULT-VALUE}.")
+    private List<Integer> totals;
 
     @Option(names = "--min-per-client", paramLabel = "N", defaultValue = "0",
         description = "At least N timed requests per request in flight, at each level: a level's count is the larger of "
@@ -157,7 +159,16 @@ public final class BenchCommand implements Callable<Integer> {
                 throw usage("--clients must be at most " + MAX_CLIENTS + ", was " + level);
             }
         }
-        requireAtLeast("--total", total, 1);
+        if (totals.isEmpty()) {
+            throw usage("--total needs at least one count, like 20000 or 20000,5000");
+        }
+        if (totals.size() > 1 && totals.size() != levels.size()) {
+            throw usage("--total has " + totals.size() + " counts and --clients " + levels.size()
+                + (levels.size() == 1 ? " level" : " levels") + ": give one count for all levels, or one per level");
+        }
+        for (int total : totals) {
+            requireAtLeast("--total", total, 1);
+        }
         requireAtLeast("--min-per-client", minPerClient, 0);
         requireAtLeast("--key-space", keySpace, 1);
         requireAtLeast("--val-size", valSize, op == BenchOp.WATCH ? WatchWorkload.MIN_VALUE_SIZE : 0);
@@ -169,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (serializable && op != BenchOp.GET) {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }
-        return new BenchSettings(op, levels, total, minPerClient, warmup, keySpace, valSize, serializable, compactHistory);
+        return new BenchSettings(op, levels, totals, minPerClient, warmup, keySpace, valSize, serializable, compactHistory);
     }
 
     private void requireAtLeast(String option, int value, int min) {

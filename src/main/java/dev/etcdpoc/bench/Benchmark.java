@@ -62,7 +62,7 @@ final class Benchmark {
         BenchKeys keys = new BenchKeys(settings.keySpace(), settings.valSize());
         String name = "bench " + settings.op();
         // A get of a missing key is a different (cheaper) path in etcd: gets read keys written first.
-        long readable = Math.min(settings.keySpace(), settings.total());
+        long readable = Math.min(settings.keySpace(), settings.largestTotal());
         if (settings.op() == BenchOp.GET) {
             phase(Workload.of(BenchOp.PUT, client, keys, false, 0), "writing " + readable + " keys to get", WRITERS, 0, readable);
         }
@@ -74,7 +74,8 @@ final class Benchmark {
                 : Workload.of(settings.op(), client, keys, settings.serializable(), readable)) {
             // Request numbers go on from level to level, so every level writes the same spread of keys.
             long sent = 0;
-            for (int inFlight : settings.levels()) {
+            for (int index = 0; index < settings.levels().size(); index++) {
+                int inFlight = settings.levels().get(index);
                 long start = sent;
                 String level = name + ", " + inFlight + " in flight";
                 if (settings.compactHistory()) {
@@ -91,7 +92,7 @@ final class Benchmark {
                 } else if (warmup > 0) {
                     warmUp.run(0, warmup);
                 }
-                long count = settings.timedRequests(inFlight);
+                long count = settings.timedRequests(index);
                 LoadGenerator.Phase timed = phase(workload, level, inFlight, start + warmup, count);
                 results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
                 sent = start + warmup + count;
