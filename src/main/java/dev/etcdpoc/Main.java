@@ -1,10 +1,12 @@
 package dev.etcdpoc;
 
 import dev.etcdpoc.bench.BenchCommand;
+import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.connect.Connection;
 import dev.etcdpoc.connect.ConnectionOptions;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.core.Quoting;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class Main implements Callable<Integer> {
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
+    private final ClientFactory.BeforeRequest beforeRequest;
 
     @Spec
     private CommandSpec spec;
@@ -72,10 +75,11 @@ public final class Main implements Callable<Integer> {
             + "with auth enabled). See --list.")
     private List<String> sectionNames = new ArrayList<>();
 
-    private Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    private Main(Map<String, String> env, PrintStream out, PrintStream err, ClientFactory.BeforeRequest beforeRequest) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.beforeRequest = beforeRequest;
     }
 
     public static void main(String[] args) {
@@ -91,13 +95,22 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command as {@link #main} would, printing to the given streams; returns the exit code. */
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Main main = new Main(env, out, err);
+        return execute(args, env, out, err, null);
+    }
+
+    /**
+     * As {@link #execute(String[], Map, PrintStream, PrintStream)}, telling {@code beforeRequest} before
+     * each etcd request of the run (not the benchmark's): how a test holds a run at its k-th request.
+     */
+    public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+                              ClientFactory.BeforeRequest beforeRequest) {
+        Main main = new Main(env, out, err, beforeRequest);
         PrintWriter help = new PrintWriter(out, true);
         CommandLine cl = new CommandLine(main).addSubcommand(new BenchCommand(env, out, err));
         cl.setOut(help);
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, args2) -> {
-            err.println("poc: " + e.getMessage() + " (see --help)");
+            err.println("poc: " + Quoting.oneLine(e.getMessage()) + " (see --help)");
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, command, parseResult) -> {
@@ -107,7 +120,7 @@ public final class Main implements Callable<Integer> {
                 err.println("poc: interrupted");
                 return INTERRUPTED;
             }
-            err.println("poc: " + (e instanceof DemoFailure ? e.getMessage() : Failures.describe(e)));
+            err.println("poc: " + Quoting.oneLine(e instanceof DemoFailure ? e.getMessage() : Failures.describe(e)));
             if (main.verbose) {
                 e.printStackTrace(err);
             }
@@ -149,7 +162,7 @@ public final class Main implements Callable<Integer> {
         List<Sections.Entry> chosen = chosenSections();
         ConnectionOptions.Connector connector;
         try {
-            connector = connection.connector(env);
+            connector = connection.connector(env).withBeforeRequest(beforeRequest);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -8,6 +8,11 @@ import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,20 +28,38 @@ import java.time.Duration;
  * callback ({@code thenAccept}, a watch listener) may block without freezing the client. The
  * benchmark adds {@link #withTuning()} on top; see there for what it changes and the rule it brings.
  */
-public record ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned) {
+public record ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned,
+                            BeforeRequest beforeRequest, LatestRevision seen) {
 
     /**
-     * @param credentials user and password to authenticate with, or {@code null}
-     * @param tls         for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
-     * @param namespace   a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
-     * @param tuned       the benchmark's throughput set-up ({@link #withTuning()}) instead of jetcd's own threads
+     * Told of each etcd request a client of this factory is about to send (each gRPC call: a unary
+     * request with all its attempts, or a stream), on the thread that sends it: a test can hold a run
+     * there, at an exact point, and inject a fault.
+     */
+    public interface BeforeRequest {
+        /** {@code method} is gRPC's full method name, e.g. "etcdserverpb.KV/Put". */
+        void before(String method);
+    }
+
+    /**
+     * @param credentials   user and password to authenticate with, or {@code null}
+     * @param tls           for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
+     * @param namespace     a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
+     * @param tuned         the benchmark's throughput set-up ({@link #withTuning()}) instead of jetcd's own threads
+     * @param beforeRequest told before each request, or {@code null}
+     * @param seen          the newest revision this factory's clients have seen, shared by them all
      */
     public ClientFactory {
     }
 
+    /** The demo's client set-up for one etcd: jetcd's own threads, no hook. */
+    public ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace) {
+        this(timeout, credentials, tls, namespace, false, null, new LatestRevision());
+    }
+
     /** Plain http, no credentials, no namespace: how the tests look at etcd. */
     public ClientFactory(Duration timeout) {
-        this(timeout, null, null, "", false);
+        this(timeout, null, null, "");
     }
 
     /**
@@ -49,20 +72,38 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
      * client (jetcd issues 1089, 1297, 1426). Wait on futures from your own threads only.
      */
     public ClientFactory withTuning() {
-        return new ClientFactory(timeout, credentials, tls, namespace, true);
+        return new ClientFactory(timeout, credentials, tls, namespace, true, beforeRequest, seen);
     }
 
     /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */
     public ClientFactory as(Credentials other) {
-        return new ClientFactory(timeout, other, tls, namespace, tuned);
+        return new ClientFactory(timeout, other, tls, namespace, tuned, beforeRequest, seen);
+    }
+
+    /**
+     * The same deadlines for a cluster this run started itself (the failover section's): not the
+     * user's credentials, TLS or namespace, which are for the user's etcd only.
+     */
+    public ClientFactory forOwnCluster() {
+        return new ClientFactory(timeout, null, null, "", tuned, beforeRequest, new LatestRevision());
     }
 
     /** The same set-up with another request deadline. */
     public ClientFactory withTimeout(Duration requestTimeout) {
-        return new ClientFactory(requestTimeout, credentials, tls, namespace, tuned);
+        return new ClientFactory(requestTimeout, credentials, tls, namespace, tuned, beforeRequest, seen);
+    }
+
+    /** The same set-up, telling {@code hook} before each request. */
+    public ClientFactory withBeforeRequest(BeforeRequest hook) {
+        return new ClientFactory(timeout, credentials, tls, namespace, tuned, hook, seen);
     }
 
     public Client create(Endpoints endpoints) {
+        return create(endpoints, null);
+    }
+
+    /** A client to {@code endpoints} that tells {@code leases} (if not null) of every lease it grants and revokes. */
+    public Client create(Endpoints endpoints, GrantedLeases leases) {
         SkipSilentMembers.register();
         EndpointResolver.register();
         ClientBuilder builder = Client.builder()
@@ -74,14 +115,27 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
             // when etcd is down; without it a call to a dead endpoint fails fast with UNAVAILABLE.
             .waitForReady(false)
             .connectTimeout(timeout)
-            // Idempotent calls (get) are retried on UNAVAILABLE, but never past our deadline
-            // (jetcd requires the first back-off to be shorter than that: 500 ms by default).
+            // jetcd sends idempotent calls (get, lease, lock) again on UNAVAILABLE, within our deadline
+            // (its first back-off must be shorter than that: 500 ms by default). A request that spent
+            // RetryPolicy's time comes back past it and is not sent again; jetcd's retry remains for a
+            // refused connection to a single member, and to renew an expired auth token.
             .retryDelay(Math.min(500, timeout.toMillis() / 5))
             .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
             .retryMaxDuration(timeout)
             // jetcd's round robin, minus a member that stopped answering (frozen, not crashed).
             .loadBalancerPolicy(SkipSilentMembers.NAME)
-            .interceptor(new DeadlineInterceptor(timeout, endpoints.uris().size() > 1));
+            // Every request's deadlines and second attempts: RetryPolicy is the one table of them.
+            .interceptor(new RetryInterceptor(timeout, endpoints.uris().size() > 1, tuned, leases, seen));
+        if (beforeRequest != null) {
+            // Added last, so gRPC calls it first: once per request, before any of its attempts.
+            builder.interceptor(new ClientInterceptor() {
+                @Override
+                public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+                    beforeRequest.before(method.getFullMethodName());
+                    return next.newCall(method, options);
+                }
+            });
+        }
         if (tuned) {
             builder
                 // jetcd starts each call on this executor: start it right here instead.

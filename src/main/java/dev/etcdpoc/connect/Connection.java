@@ -4,6 +4,7 @@ import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Endpoints;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,14 +13,26 @@ import java.util.Optional;
  * client and stops a throwaway etcd.
  */
 public final class Connection implements AutoCloseable {
+    /** On the way out after Ctrl-C or SIGTERM: long enough for a healthy etcd, short enough not to be noticed. */
+    private static final Duration REVOKE_ON_EXIT = Duration.ofSeconds(1);
+
     private final EtcdTarget target;
     private final ClientFactory clients;
     private final Client client;
+    private final Thread revokeOnExit;
 
-    private Connection(EtcdTarget target, ClientFactory clients, Client client) {
+    private Connection(EtcdTarget target, ClientFactory clients, GrantedLeases leases) {
         this.target = target;
         this.clients = clients;
-        this.client = client;
+        this.client = clients.create(target.endpoints(), leases);
+        // A run stopped by Ctrl-C or SIGTERM revokes its leases (its turn, its sections' locks and
+        // registrations) before the JVM exits: the next run then need not wait for them to expire.
+        // A throwaway etcd is deleted as a whole instead.
+        this.revokeOnExit = target.local().isPresent() ? null
+            : new Thread(() -> leases.revokeAll(client, REVOKE_ON_EXIT), "revoke-leases-on-exit");
+        if (revokeOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(revokeOnExit);
+        }
     }
 
     /**
@@ -34,7 +47,7 @@ public final class Connection implements AutoCloseable {
         EtcdTarget target = EtcdTarget.open(given, localCluster, notices);
         try {
             ClientFactory checked = clients.checkedAgainst(target.endpoints(), notices);
-            return new Connection(target, checked, checked.create(target.endpoints()));
+            return new Connection(target, checked, new GrantedLeases());
         } catch (DemoFailure e) {
             target.close();
             throw target.failure(e, clients);
@@ -50,6 +63,14 @@ public final class Connection implements AutoCloseable {
 
     public Endpoints endpoints() {
         return target.endpoints();
+    }
+
+    private void awaitRevokes() {
+        try {
+            revokeOnExit.join(REVOKE_ON_EXIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** How {@link #client()} was built, to build more clients the same way. */
@@ -69,6 +90,14 @@ public final class Connection implements AutoCloseable {
 
     @Override
     public void close() {
+        if (revokeOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(revokeOnExit);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The hook runs now, with this client: let it finish revoking before the client closes.
+                awaitRevokes();
+            }
+        }
         try {
             client.close();
         } finally {

@@ -30,13 +30,15 @@ public final class ConnectionOptions {
         description = "Deadline for each etcd request, like 5s or 500ms, from 10ms to 1h (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--namespace", paramLabel = "PREFIX", defaultValue = "",
+    @Option(names = "--namespace", paramLabel = "PREFIX",
         description = "Put every key this run uses under PREFIX (jetcd's namespace; the output still shows the keys without it), "
-            + "to keep apart from other data on a shared etcd, e.g. --namespace tmp/poc/ (mind the trailing /).")
+            + "to keep apart from other data on a shared etcd, e.g. --namespace tmp/poc/ (mind the trailing /). An empty or "
+            + "blank PREFIX is refused: leave the option out for none.")
     private String namespace;
 
     @Option(names = "--user", paramLabel = "USER",
-        description = "Authenticate as this etcd user (env: ETCD_USER); needs a password.")
+        description = "Authenticate as this etcd user (env: ETCD_USER); needs a password. For the etcd given: a section "
+            + "that starts a cluster of its own (failover) connects to that one without credentials or TLS.")
     private String user;
 
     @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,
@@ -88,6 +90,11 @@ public final class ConnectionOptions {
             return new Connector(given, clients.withTuning());
         }
 
+        /** The same, telling {@code hook} before each request every client makes (see {@link ClientFactory.BeforeRequest}). */
+        public Connector withBeforeRequest(ClientFactory.BeforeRequest hook) {
+            return hook == null ? this : new Connector(given, clients.withBeforeRequest(hook));
+        }
+
         /** Connects to the given etcd, else localhost, else a throwaway one; or to a throwaway {@code localCluster}-member cluster. */
         public Connection open(int localCluster, PrintStream notices) {
             return Connection.open(given, clients, localCluster, notices);
@@ -127,11 +134,13 @@ public final class ConnectionOptions {
                     .orElse("no endpoint is given; give one like --endpoints https://127.0.0.1:2379"));
         }
         Credentials credentials = credentials(env);
-        if (namespace.isBlank() && !namespace.isEmpty()) {
-            throw new IllegalArgumentException("--namespace is blank; give a key prefix like tmp/poc/");
+        if (namespace != null && namespace.isBlank()) {
+            throw new IllegalArgumentException("--namespace is " + (namespace.isEmpty() ? "empty" : "blank")
+                + "; give a key prefix like tmp/poc/, or leave the option out for none");
         }
         return new ClientFactory(timeout, credentials,
-            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null, namespace, false);
+            given.isPresent() && given.get().tls() ? ClientTls.context(caFile, certFile, keyFile) : null,
+            namespace == null ? "" : namespace);
     }
 
     private Credentials credentials(Map<String, String> env) {

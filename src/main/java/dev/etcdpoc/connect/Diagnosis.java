@@ -46,21 +46,30 @@ final class Diagnosis {
         Duration timeout = clients.timeout();
         Duration probe = timeout.compareTo(FLOOR) < 0 ? FLOOR : timeout.compareTo(CEILING) > 0 ? CEILING : timeout;
         ClientFactory asking = clients.as(null).withTimeout(probe);
-        List<CompletableFuture<Member>> asked = endpoints.uris().stream()
-            .map(uri -> CompletableFuture.supplyAsync(() -> ask(uri, asking, probe)))
-            .collect(Collectors.toList());
-        List<Member> members = asked.stream().map(CompletableFuture::join).collect(Collectors.toList());
+        List<Member> members = askAll(endpoints.uris(), asking, probe);
         int n = members.size();
 
         List<Member> leaderless = with(members, m -> m.state() == State.NO_LEADER || m.state() == State.NO_QUORUM);
         List<Member> refused = with(members, m -> m.state() == State.REFUSED);
+        List<Member> healthy = with(members, m -> m.state() == State.HEALTHY);
         if (!leaderless.isEmpty()) {
+            String without = "the member at " + urls(leaderless) + " answers but "
+                + (leaderless.stream().allMatch(m -> m.state() == State.NO_LEADER) ? "has no leader" : "cannot reach its leader");
+            // One member without a leader is not a cluster without a quorum: ask the members it knows of.
+            if (healthy.isEmpty()) {
+                healthy = with(askAll(othersListedBy(leaderless.get(0).uri(), endpoints, asking, probe), asking, probe),
+                    m -> m.state() == State.HEALTHY);
+            }
+            if (!healthy.isEmpty()) {
+                return ". " + capitalized(without) + ", while " + urls(healthy) + " (of the same cluster) answered a quorum read: "
+                    + "etcd has a quorum, and the member at " + urls(leaderless) + " is cut off from it (a partition, or still "
+                    + "rejoining). Give --endpoints every member ('etcdctl member list'), so that requests go around it.";
+            }
             String down = refused.isEmpty() ? "" : "; " + refused.size() + " of the " + n + " members given refuse connections ("
                 + urls(refused) + ")";
-            return ". etcd has no quorum: the member at " + urls(leaderless) + " answers but "
-                + (leaderless.stream().allMatch(m -> m.state() == State.NO_LEADER) ? "has no leader" : "cannot reach its leader")
-                + down + "; a majority of the cluster's members is down or cut off, and etcd takes no request that needs one "
-                + "until they are back (see 'etcdctl --endpoints " + endpoints + " endpoint status --cluster').";
+            return ". etcd has no quorum: " + without + down + "; a majority of the cluster's members is down or cut off, and etcd "
+                + "takes no request that needs one until they are back (see 'etcdctl --endpoints " + endpoints
+                + " endpoint status --cluster').";
         }
         if (n > 1 && refused.size() > n / 2) {
             return ". " + refused.size() + " of the " + n + " members given refuse connections (" + urls(refused)
@@ -80,6 +89,35 @@ final class Diagnosis {
                 + ": a frozen etcd (stopped, a long GC pause, a stuck disk) or a program that is not etcd.";
         }
         return "";
+    }
+
+    private static List<Member> askAll(List<URI> uris, ClientFactory asking, Duration probe) {
+        List<CompletableFuture<Member>> asked = uris.stream()
+            .map(uri -> CompletableFuture.supplyAsync(() -> ask(uri, asking, probe)))
+            .collect(Collectors.toList());
+        return asked.stream().map(CompletableFuture::join).collect(Collectors.toList());
+    }
+
+    /**
+     * The client URLs of the cluster's members that {@code member} lists and were not given. A member
+     * answers a member list from its own state, without a quorum (jetcd asks for a serializable list).
+     */
+    private static List<URI> othersListedBy(URI member, Endpoints given, ClientFactory asking, Duration probe) {
+        try (Client client = asking.create(new Endpoints(List.of(member)))) {
+            return within(client.getClusterClient().listMember(), probe).getMembers().stream()
+                .flatMap(m -> m.getClientURIs().stream())
+                .filter(uri -> !given.uris().contains(uri))
+                .distinct().collect(Collectors.toList());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static Member ask(URI uri, ClientFactory asking, Duration probe) {

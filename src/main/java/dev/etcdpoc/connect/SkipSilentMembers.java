@@ -1,6 +1,10 @@
 package dev.etcdpoc.connect;
 
+import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
 import io.grpc.ConnectivityState;
 import io.grpc.Context;
@@ -14,17 +18,20 @@ import io.grpc.Status;
 import io.grpc.util.ForwardingClientStreamTracer;
 import io.grpc.util.ForwardingLoadBalancerHelper;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * jetcd's round robin over the members, minus the members that just let a request run past its
- * deadline: a frozen member (SIGSTOP, a long GC pause, a stuck disk) keeps its TCP connection open,
+ * deadline or refused it for want of a leader: a frozen member (SIGSTOP, a long GC pause, a stuck disk) keeps its TCP connection open,
  * so gRPC still counts it READY and round robin would hand it every third request. Client HTTP/2
  * pings cannot tell in time either: etcd answers pings more often than every 5 s with GOAWAY
  * ({@code --grpc-keepalive-min-time}). A request deadline can, so the first request that times out
- * on a member makes it a suspect for {@link #SUSPECT_NANOS}, and picks skip suspects while another
+ * on a member makes it a suspect for {@link #SUSPECT_NANOS}, as does a refusal that says the member
+ * has no leader (cut off from its peers, or in an election), and picks skip suspects while another
  * member is left. A healthy member that timed out (it waited for a frozen leader) is skipped too,
  * which costs nothing while a quorum of others answers; when every member is a suspect, round robin
  * picks as usual. An answer from a member clears it.
@@ -35,7 +42,15 @@ final class SkipSilentMembers extends LoadBalancerProvider {
     static final CallOptions.Key<AtomicReference<Object>> PICKED = CallOptions.Key.create("poc-picked-member");
     /** On a call's options: send it to this member (one that just answered), unless that one became a suspect. */
     static final CallOptions.Key<Object> PREFERRED = CallOptions.Key.create("poc-preferred-member");
+    /**
+     * On a call's options: not to this member (the one an earlier attempt got nothing from) while another
+     * is ready. A suspect is skipped anyway; this also covers the moment before gRPC reports the stream closed.
+     */
+    static final CallOptions.Key<Object> AVOIDED = CallOptions.Key.create("poc-avoided-member");
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** A member's own status comes back in milliseconds, even on a busy machine well under this. */
+    private static final long PROBE_DEADLINE_MS = 1000;
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final LoadBalancerProvider ROUND_ROBIN = LoadBalancerRegistry.getDefaultRegistry().getProvider("round_robin");
 
     /** Makes {@link #NAME} known to gRPC, once per JVM. */
@@ -78,6 +93,11 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             public void updateBalancingState(ConnectivityState state, LoadBalancer.SubchannelPicker picker) {
                 helper.updateBalancingState(state, new Picker(picker, suspects));
             }
+
+            @Override
+            public LoadBalancer.Subchannel createSubchannel(LoadBalancer.CreateSubchannelArgs args) {
+                return suspects.member(super.createSubchannel(args));
+            }
         });
     }
 
@@ -87,6 +107,56 @@ final class SkipSilentMembers extends LoadBalancerProvider {
      */
     private static final class Suspects {
         private final Map<LoadBalancer.Subchannel, Long> until = new ConcurrentHashMap<>();
+        private final Set<LoadBalancer.Subchannel> members = ConcurrentHashMap.newKeySet();
+        private final AtomicLong lastProbe = new AtomicLong(System.nanoTime() - PROBE_INTERVAL_NANOS);
+
+        /** Round robin made a subchannel for a member: one to ask when another member falls silent. */
+        LoadBalancer.Subchannel member(LoadBalancer.Subchannel subchannel) {
+            members.add(subchannel);
+            return subchannel;
+        }
+
+        void suspect(LoadBalancer.Subchannel member) {
+            until.put(member, System.nanoTime() + SUSPECT_NANOS);
+        }
+
+        /**
+         * A member just let a request run past its deadline. It may be frozen, or a healthy follower that
+         * waited for a frozen leader: ask every other member for its status (answered from the member's own
+         * state, no leader needed) with a short deadline, and make the silent ones suspects too, so that
+         * the next requests do not each spend a deadline finding them. At most once a second.
+         */
+        void probeOthers(LoadBalancer.Subchannel silent) {
+            long now = System.nanoTime();
+            long last = lastProbe.get();
+            if (now - last < PROBE_INTERVAL_NANOS || !lastProbe.compareAndSet(last, now)) {
+                return;
+            }
+            for (LoadBalancer.Subchannel member : members) {
+                if (member == silent || contains(member)) {
+                    continue;
+                }
+                ClientCall<StatusRequest, StatusResponse> call;
+                try {
+                    // The subchannel's own channel: an RPC of the load balancer's, on the member's connection.
+                    call = member.asChannel().newCall(MaintenanceGrpc.getStatusMethod(),
+                        CallOptions.DEFAULT.withDeadlineAfter(PROBE_DEADLINE_MS, TimeUnit.MILLISECONDS));
+                } catch (RuntimeException shutDown) {
+                    continue;
+                }
+                call.start(new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                            suspect(member);
+                        }
+                    }
+                }, new Metadata());
+                call.request(1);
+                call.sendMessage(StatusRequest.getDefaultInstance());
+                call.halfClose();
+            }
+        }
 
         boolean contains(LoadBalancer.Subchannel subchannel) {
             Long end = until.get(subchannel);
@@ -113,9 +183,14 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                         @Override
                         public void streamClosed(Status status) {
                             // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
-                            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
-                                until.put(member, System.nanoTime() + SUSPECT_NANOS);
+                            // A member that says it has no leader, or gave up waiting for one, cannot serve either.
+                            boolean silent = status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired();
+                            if (silent || RetryPolicy.cannotServe(status)) {
+                                suspect(member);
+                            }
+                            if (silent) {
+                                probeOthers(member);
                             } else if (status.isOk()) {
                                 until.remove(member);
                             }
@@ -155,12 +230,17 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         }
 
         private LoadBalancer.PickResult roundRobinSkippingSuspects(LoadBalancer.PickSubchannelArgs args) {
+            Object avoided = args.getCallOptions().getOption(AVOIDED);
             LoadBalancer.PickResult first = roundRobin.pickSubchannel(args);
             LoadBalancer.PickResult pick = first;
-            for (int i = 1; i < TRIES && pick.getSubchannel() != null && suspects.contains(pick.getSubchannel()); i++) {
+            for (int i = 1; i < TRIES && pick.getSubchannel() != null && skipped(pick.getSubchannel(), avoided); i++) {
                 pick = roundRobin.pickSubchannel(args);
             }
-            return pick.getSubchannel() == null || suspects.contains(pick.getSubchannel()) ? first : pick;
+            return pick.getSubchannel() == null || skipped(pick.getSubchannel(), avoided) ? first : pick;
+        }
+
+        private boolean skipped(LoadBalancer.Subchannel member, Object avoided) {
+            return member == avoided || suspects.contains(member);
         }
     }
 }

@@ -14,28 +14,38 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether a write that got no answer was applied after all, told by reading the keys it writes.
- * A put (or an unconditional transaction of puts) that ran past its deadline may still have been
- * committed: the member forwarded it, then froze before answering. Sending it again would write a
- * second revision that a watch, the history or a version check would show. So before a retry the
- * keys are read on another member: if each holds the written value and lease at one revision, the
- * write was applied and its answer is made from that read; if not, the write is sent again.
- * (Conditional writes would need every write of a recipe to be a transaction; the demo's recipes
- * are plain puts on purpose.)
+ * Whether a write that got no answer was applied after all, told by reading the keys it writes. A put
+ * (or a txn whose writes are puts, guarded by compares or not) that ran past its deadline may still
+ * have been committed: the member forwarded it, then froze before answering. Sending it again would
+ * write a second revision that a watch, the history or a version check would show, so before a
+ * second attempt the keys are read, in one txn, at one revision:
+ * <ul>
+ *   <li>each holds the written value and lease, all at one mod revision newer than anything this
+ *       client had seen when it sent the write: it was applied, and its answer is made from that
+ *       revision (a txn's: its compares held, its puts answered);
+ *   <li>each is absent, or unchanged since before the write was sent: it was not applied, and is sent again;
+ *   <li>anything else (another client wrote a key since): it cannot be told, and the write fails
+ *       rather than overwrite what the other client wrote.
+ * </ul>
+ * What a read cannot tell: a key created by this write and deleted by another client right after
+ * looks like one never created, and is created again.
  */
 final class WriteCheck {
+    /** What the read says. */
+    enum Verdict { APPLIED, NOT_APPLIED, CANNOT_TELL }
+
     private final List<PutRequest> puts;
 
     private WriteCheck(List<PutRequest> puts) {
         this.puts = puts;
     }
 
-    /** A check for {@code request}, when it is a write whose effect a read can recognise; else empty, and it is not retried. */
+    /** A check for {@code request}, when it is a write whose effect a read can recognise; else empty. */
     static Optional<WriteCheck> of(Object request) {
         if (request instanceof PutRequest put) {
             return checkable(put) ? Optional.of(new WriteCheck(List.of(put))) : Optional.empty();
         }
-        if (request instanceof TxnRequest txn && txn.getCompareCount() == 0 && txn.getSuccessCount() > 0) {
+        if (request instanceof TxnRequest txn && txn.getSuccessCount() > 0) {
             List<PutRequest> puts = new ArrayList<>();
             for (RequestOp op : txn.getSuccessList()) {
                 if (!op.hasRequestPut() || !checkable(op.getRequestPut())) {
@@ -43,7 +53,8 @@ final class WriteCheck {
                 }
                 puts.add(op.getRequestPut());
             }
-            return Optional.of(new WriteCheck(puts));
+            // Its failure branch may read (a compare-and-swap returns the current value): a read writes nothing.
+            return txn.getFailureList().stream().allMatch(RequestOp::hasRequestRange) ? Optional.of(new WriteCheck(puts)) : Optional.empty();
         }
         return Optional.empty();
     }
@@ -60,24 +71,39 @@ final class WriteCheck {
         return txn.build();
     }
 
-    /** The answer the write would have had, if {@code read} shows it applied; else empty. */
-    Optional<Object> answerIfApplied(Object request, TxnResponse read) {
+    /**
+     * What {@code read} says about the write.
+     *
+     * @param seenBefore the newest revision this client had seen answered before it sent the write
+     */
+    Verdict verdict(TxnResponse read, long seenBefore) {
+        boolean allWritten = true;
+        boolean allUntouched = true;
         long revision = -1;
         for (int i = 0; i < puts.size(); i++) {
             List<KeyValue> kvs = read.getResponses(i).getResponseRange().getKvsList();
             PutRequest put = puts.get(i);
-            if (kvs.isEmpty() || !kvs.get(0).getValue().equals(put.getValue()) || kvs.get(0).getLease() != put.getLease()
-                || (revision != -1 && kvs.get(0).getModRevision() != revision)) {
-                return Optional.empty();
+            KeyValue kv = kvs.isEmpty() ? null : kvs.get(0);
+            boolean written = kv != null && kv.getValue().equals(put.getValue()) && kv.getLease() == put.getLease()
+                && kv.getModRevision() > seenBefore && (revision == -1 || kv.getModRevision() == revision);
+            if (kv != null) {
+                revision = kv.getModRevision();
             }
-            revision = kvs.get(0).getModRevision();
+            allWritten &= written;
+            allUntouched &= kv == null || kv.getModRevision() <= seenBefore;
         }
-        ResponseHeader header = read.getHeader();
+        return allWritten ? Verdict.APPLIED : allUntouched ? Verdict.NOT_APPLIED : Verdict.CANNOT_TELL;
+    }
+
+    /** The answer the write had, made from a read whose verdict is {@link Verdict#APPLIED}. */
+    Object answer(Object request, TxnResponse read) {
+        long revision = read.getResponses(0).getResponseRange().getKvs(0).getModRevision();
+        ResponseHeader header = read.getHeader().toBuilder().setRevision(revision).build();
         if (request instanceof PutRequest) {
-            return Optional.of(PutResponse.newBuilder().setHeader(header).build());
+            return PutResponse.newBuilder().setHeader(header).build();
         }
         TxnResponse.Builder answer = TxnResponse.newBuilder().setHeader(header).setSucceeded(true);
         puts.forEach(p -> answer.addResponses(ResponseOp.newBuilder().setResponsePut(PutResponse.newBuilder().setHeader(header))));
-        return Optional.of(answer.build());
+        return answer.build();
     }
 }

@@ -17,12 +17,13 @@ import java.util.function.Supplier;
  */
 public final class Await {
     /**
-     * How many deadlines one etcd call may take: with several members, a call that timed out on one
-     * is sent again, twice at most, or checked (twice at most) and sent again
-     * (connect.RetryOnAnotherMember), each step with its own gRPC deadline. Those deadlines end a
-     * call; this wait, one deadline longer, only catches a future that never completes.
+     * How many request deadlines (--timeout) one etcd request may take over all its attempts: an
+     * attempt that got no answer, or a passing error, is sent again where that is safe
+     * (connect.RetryPolicy), each attempt with its own gRPC deadline.
      */
-    private static final int DEADLINES_PER_CALL = 5;
+    public static final int ATTEMPT_DEADLINES_PER_REQUEST = 2;
+    /** Those deadlines end a request; this wait, one deadline longer, only catches a future that never completes. */
+    private static final int DEADLINES_PER_WAIT = ATTEMPT_DEADLINES_PER_REQUEST + 1;
 
     private Await() {
     }
@@ -30,7 +31,7 @@ public final class Await {
     /** The future's value, or a {@link DemoFailure} naming {@code what} if it failed or took longer than {@code timeout}. */
     public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
         try {
-            return future.get(timeout.toMillis() * DEADLINES_PER_CALL, TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis() * DEADLINES_PER_WAIT, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw noAnswer(what, timeout, e);
@@ -47,9 +48,9 @@ public final class Await {
         }
     }
 
-    /** Our wait and the call's gRPC deadline have the same length; whichever ends first, the user reads the same line. */
+    /** Whether the attempts' deadlines or our wait ended it, the user reads the same line. */
     private static DemoFailure noAnswer(String what, Duration timeout, Throwable cause) {
-        return new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout), cause);
+        return new DemoFailure(what + ": no answer from etcd within " + Durations.format(timeout) + " per try", cause);
     }
 
     /**

@@ -52,7 +52,7 @@ public record Holder(String key, long lease, long createRevision) {
             return waited;
         }
         return new DemoFailure(name + " " + held + " by another client: its " + other.get() + "; waited "
-            + Durations.format(timeout) + ". Wait until it lets go, or run with --namespace PREFIX to use a name of your own");
+            + Durations.format(timeout.multipliedBy(Await.ATTEMPT_DEADLINES_PER_REQUEST)) + ". Wait until it lets go, or run with --namespace PREFIX to use a name of your own");
     }
 
     /** As etcdctl shows them: the key, its lease in hex, the revision that created it. */

@@ -127,7 +127,10 @@ public final class KeptAliveLease implements AutoCloseable {
         renewer.shutdownNow();
     }
 
-    /** Revokes the lease, as an owner shutting down cleanly would: etcd deletes its keys at once. */
+    /**
+     * Revokes the lease, as an owner shutting down cleanly would: etcd deletes its keys at once. A
+     * lease already gone (expired) is revoked as far as its owner is concerned.
+     */
     public void revoke() {
         stopKeepAlive();
         if (revoked) {
@@ -135,14 +138,11 @@ public final class KeptAliveLease implements AutoCloseable {
         }
         revoked = true;
         try {
-            revokeOnce();
+            Await.result(leases.revoke(id), timeout, "REVOKE lease of " + owner);
         } catch (DemoFailure e) {
-            if (!Failures.isNoAnswer(e)) {
+            if (Failures.status(e).getCode() != Status.Code.NOT_FOUND) {
                 throw e;
             }
-            // A silent (frozen) member: the client now skips it. Revoking twice is harmless: the
-            // second revoke finds the lease gone (NOT_FOUND), which is the outcome we want.
-            revokeOnce();
         }
     }
 
@@ -150,16 +150,6 @@ public final class KeptAliveLease implements AutoCloseable {
     @Override
     public void close() {
         revoke();
-    }
-
-    private void revokeOnce() {
-        try {
-            Await.result(leases.revoke(id), timeout, "REVOKE lease of " + owner);
-        } catch (DemoFailure e) {
-            if (Failures.status(e).getCode() != Status.Code.NOT_FOUND) {
-                throw e;
-            }
-        }
     }
 
     private void renew() {

@@ -1,0 +1,127 @@
+package dev.etcdpoc.connect;
+
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.MessageOrBuilder;
+import io.etcd.jetcd.api.LeaseGrantResponse;
+import io.etcd.jetcd.api.LeaseRevokeRequest;
+import io.etcd.jetcd.api.ResponseHeader;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands every unary etcd request of one client (put, get, txn, lease, lock, campaign...) to the retry
+ * policy ({@link RetryingCall}, {@link RetryPolicy}), each attempt with a gRPC deadline, so a request
+ * to a silent member is cancelled on the wire instead of lingering after we stopped waiting. Streams
+ * (watch, lease keep-alive, observe) live as long as the program needs them and get none: their
+ * owners re-open them. The benchmark's tuned client only gets the deadline: it measures the requests, not
+ * the recovery.
+ */
+final class RetryInterceptor implements ClientInterceptor {
+    private final ClientMemory memory;
+    private final boolean deadlineOnly;
+
+    /**
+     * @param leases told of every lease this client grants and revokes, or null
+     * @param seen   the newest revision answered to this or another client of the run
+     */
+    RetryInterceptor(Duration timeout, boolean severalMembers, boolean deadlineOnly, GrantedLeases leases, LatestRevision seen) {
+        this.memory = new ClientMemory(timeout, severalMembers, leases, seen);
+        this.deadlineOnly = deadlineOnly;
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (method.getType() != MethodDescriptor.MethodType.UNARY || options.getDeadline() != null) {
+            return next.newCall(method, options);
+        }
+        if (deadlineOnly) {
+            return next.newCall(method, options.withDeadlineAfter(memory.timeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return new RetryingCall<>(next, method, options, memory);
+    }
+
+    /**
+     * What one client learned from all its requests, which the next request's attempts use: the newest
+     * revision etcd answered with, to it or another client of the run (a write whose outcome is unknown
+     * is settled against it), and whether
+     * etcd was just found unavailable (a request spent all its attempts without an answer; the next
+     * answer ends that).
+     */
+    static final class ClientMemory {
+        /** One thread for every client's pauses between attempts; nothing blocks on it. */
+        private static final ScheduledExecutorService PAUSES = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "etcd-retry-pause");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final Duration timeout;
+        private final boolean severalMembers;
+        private final GrantedLeases leases;
+        private final LatestRevision revisionSeen;
+        private volatile boolean unavailable;
+
+        ClientMemory(Duration timeout, boolean severalMembers, GrantedLeases leases, LatestRevision revisionSeen) {
+            this.timeout = timeout;
+            this.severalMembers = severalMembers;
+            this.leases = leases;
+            this.revisionSeen = revisionSeen;
+        }
+
+        Duration timeout() {
+            return timeout;
+        }
+
+        boolean severalMembers() {
+            return severalMembers;
+        }
+
+        long revisionSeen() {
+            return revisionSeen.get();
+        }
+
+        boolean unavailable() {
+            return unavailable;
+        }
+
+        void foundUnavailable() {
+            unavailable = true;
+        }
+
+        /**
+         * {@code request} was answered: etcd is available, its header revision is the newest seen if it
+         * is newer, and a lease it granted or revoked is noted.
+         */
+        void answered(Object request, Object answer) {
+            unavailable = false;
+            revisionSeen.saw(headerRevision(answer));
+            if (leases != null && answer instanceof LeaseGrantResponse granted) {
+                leases.granted(granted.getID());
+            } else if (leases != null && request instanceof LeaseRevokeRequest revoke) {
+                leases.revoked(revoke.getID());
+            }
+        }
+
+        void later(long millis, Runnable action) {
+            PAUSES.schedule(action, millis, TimeUnit.MILLISECONDS);
+        }
+
+        /** The revision in an etcd answer's header (every etcd answer has one), or 0. */
+        private static long headerRevision(Object answer) {
+            if (answer instanceof MessageOrBuilder message) {
+                Descriptors.FieldDescriptor field = message.getDescriptorForType().findFieldByName("header");
+                if (field != null && message.hasField(field) && message.getField(field) instanceof ResponseHeader header) {
+                    return header.getRevision();
+                }
+            }
+            return 0;
+        }
+    }
+}

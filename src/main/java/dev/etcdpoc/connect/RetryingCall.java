@@ -1,0 +1,317 @@
+package dev.etcdpoc.connect;
+
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseGrantResponse;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
+import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.api.TxnResponse;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.io.ByteArrayInputStream;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One unary etcd request, sent and, where {@link RetryPolicy} allows, sent again until it gets an
+ * answer, for at most {@link RetryPolicy#ATTEMPT_DEADLINES_PER_REQUEST} request deadlines in all.
+ * Each attempt has its own gRPC deadline; an attempt that got no answer makes its member a suspect
+ * that {@link SkipSilentMembers} then skips, so the next attempt goes to another member. A passing
+ * refusal ("no leader" during an election) is sent again after a short pause. A write whose outcome
+ * is unknown is settled first ({@link WriteCheck}, or a known answer to the second attempt).
+ *
+ * <p>What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
+ * thawed after a later attempt succeeded, may still hand the first to raft before it reads the
+ * cancellation gRPC sent with it. A frozen leader cannot (a new leader's term overrules it), and a
+ * lease grant cannot (it asks for the same lease ID, which etcd grants once).
+ */
+final class RetryingCall<Q, R> extends ClientCall<Q, R> {
+    /** Pauses after a fast refusal: an election on loopback takes about a second. */
+    private static final long FIRST_PAUSE_MS = 50;
+    private static final long MAX_PAUSE_MS = 800;
+
+    private final Channel channel;
+    private final MethodDescriptor<Q, R> method;
+    private final CallOptions options;
+    private final RetryInterceptor.ClientMemory memory;
+    private Listener<R> listener;
+    private Metadata headers;
+    private Q request;
+    private RetryPolicy.Rule rule;
+    private long endNanos;
+    private long seenBefore;
+    private boolean outcomeUnknown;
+    private long pauseMs = FIRST_PAUSE_MS;
+    private int attempts;
+    private long firstRefusalNanos;
+    private volatile ClientCall<?, ?> current;
+    /** The member the latest attempt went to, as the load balancer picked it (null before the pick). */
+    private AtomicReference<Object> lastPicked = new AtomicReference<>();
+    private Object lastMember;
+    private volatile boolean cancelled;
+
+    RetryingCall(Channel channel, MethodDescriptor<Q, R> method, CallOptions options, RetryInterceptor.ClientMemory memory) {
+        this.channel = channel;
+        this.method = method;
+        this.options = options;
+        this.memory = memory;
+    }
+
+    @Override
+    public void start(Listener<R> responseListener, Metadata requestHeaders) {
+        listener = responseListener;
+        headers = requestHeaders;
+    }
+
+    @Override
+    public void request(int numMessages) {
+        // A unary call has one answer, which each attempt asks for.
+    }
+
+    @Override
+    public void sendMessage(Q message) {
+        request = message;
+    }
+
+    @Override
+    public void halfClose() {
+        rule = RetryPolicy.ruleFor(method, request);
+        if (rule == RetryPolicy.Rule.SAME_LEASE_ID) {
+            request = withOwnLeaseId(request);
+        }
+        // After etcd was found unavailable, a request is tried once: a clean-up then ends quickly, and
+        // the first answer ends that state.
+        int deadlines = memory.unavailable() ? 1 : RetryPolicy.ATTEMPT_DEADLINES_PER_REQUEST;
+        endNanos = System.nanoTime() + memory.timeout().toNanos() * deadlines;
+        seenBefore = memory.revisionSeen();
+        attempt(options);
+    }
+
+    @Override
+    public void cancel(String message, Throwable cause) {
+        cancelled = true;
+        ClientCall<?, ?> call = current;
+        if (call != null) {
+            call.cancel(message, cause);
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return true;
+    }
+
+    /** One attempt, not to the member the previous one got nothing from (while another is ready). */
+    private void attempt(CallOptions with) {
+        call(method, request, elsewhere(with), this::answered);
+    }
+
+    /** {@code with}, avoiding the member of the previous attempt, and noting the member this one goes to. */
+    private CallOptions elsewhere(CallOptions with) {
+        AtomicReference<Object> picked = new AtomicReference<>();
+        CallOptions options = (lastMember == null ? with : with.withOption(SkipSilentMembers.AVOIDED, lastMember))
+            .withOption(SkipSilentMembers.PICKED, picked);
+        lastPicked = picked;
+        return options;
+    }
+
+    private void answered(Status status, Object answer) {
+        lastMember = lastPicked.get();
+        if (status.isOk()) {
+            finish(status, answer);
+            return;
+        }
+        if (cancelled) {
+            finish(status, null);
+            return;
+        }
+        if (rule == RetryPolicy.Rule.SAME_LEASE_ID && RetryPolicy.leaseExists(status)) {
+            if (outcomeUnknown) {
+                grantedByEarlierAttempt(status);
+            } else {
+                // Another client's lease has the ID picked at random: pick another.
+                request = withOwnLeaseId(clearedLeaseId(request));
+                attempt(options);
+            }
+            return;
+        }
+        if (outcomeUnknown && RetryPolicy.doneByEarlierAttempt(method, status)) {
+            finish(Status.OK, method.parseResponse(new ByteArrayInputStream(new byte[0])));
+            return;
+        }
+        RetryPolicy.Outcome outcome = RetryPolicy.outcome(status, rule, memory.severalMembers());
+        if (outcome == RetryPolicy.Outcome.FINAL || rule == RetryPolicy.Rule.NEVER) {
+            finish(status, null);
+            return;
+        }
+        boolean noAnswer = RetryPolicy.isNoAnswer(status);
+        if (!noAnswer) {
+            // Failed at once (no leader, a connection refused or dropped): an election takes about a
+            // second, so a deadline of such failures since the first is members that stay without a
+            // leader (no quorum, or cut off) or out of reach, and the request ends there.
+            endNanos = Math.min(endNanos, firstRefusal() + memory.timeout().toNanos());
+        }
+        if (!timeLeftForAnother()) {
+            memory.foundUnavailable();
+            finish(status, null);
+            return;
+        }
+        outcomeUnknown |= outcome == RetryPolicy.Outcome.UNKNOWN;
+        if (noAnswer) {
+            // The member that let it run out is a suspect now: the next attempt goes elsewhere, at once.
+            next(outcome, status);
+            return;
+        }
+        long pause = pauseMs;
+        pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
+        memory.later(pause, () -> {
+            if (cancelled) {
+                finish(Status.CANCELLED, null);
+            } else {
+                next(outcome, status);
+            }
+        });
+    }
+
+    /** The next attempt; a write whose outcome is unknown is settled first. */
+    private void next(RetryPolicy.Outcome outcome, Status failed) {
+        if (outcome == RetryPolicy.Outcome.UNKNOWN && rule == RetryPolicy.Rule.READ_BACK) {
+            settle(WriteCheck.of(request).orElseThrow(), failed);
+        } else {
+            attempt(options);
+        }
+    }
+
+    /**
+     * Reads whether the write was applied: if so its answer is made from the read; if it was not,
+     * it goes again to the member that answered the read (alive, with a leader); if a member cannot
+     * say in time, another is asked while time is left.
+     */
+    private void settle(WriteCheck check, Status unanswered) {
+        CallOptions readOptions = elsewhere(options);
+        AtomicReference<Object> answeredBy = lastPicked;
+        call(KVGrpc.getTxnMethod(), check.read(), readOptions, (status, read) -> {
+            if (cancelled) {
+                finish(Status.CANCELLED, null);
+            } else if (!status.isOk()) {
+                lastMember = answeredBy.get();
+                if (RetryPolicy.outcome(status, RetryPolicy.Rule.READ, memory.severalMembers()) != RetryPolicy.Outcome.FINAL
+                    && timeLeftForAnother()) {
+                    memory.later(pauseMs, () -> settle(check, unanswered));
+                } else {
+                    finish(unanswered, null);
+                }
+            } else {
+                TxnResponse txn = (TxnResponse) read;
+                switch (check.verdict(txn, seenBefore)) {
+                    case APPLIED -> finish(Status.OK, check.answer(request, txn));
+                    case NOT_APPLIED -> attempt(options.withOption(SkipSilentMembers.PREFERRED, answeredBy.get()));
+                    case CANNOT_TELL -> finish(unanswered.augmentDescription("whether it was applied cannot be told: "
+                        + "another client wrote its keys meanwhile, so it was not sent again"), null);
+                }
+            }
+        });
+    }
+
+    /**
+     * The earlier attempt got no answer, and this one found the lease it asks for granted: by that
+     * attempt. The TTL etcd gave it (etcd may raise a short one) comes from a TTL read.
+     */
+    private void grantedByEarlierAttempt(Status exists) {
+        long id = ((LeaseGrantRequest) request).getID();
+        call(LeaseGrpc.getLeaseTimeToLiveMethod(), LeaseTimeToLiveRequest.newBuilder().setID(id).build(), options, (status, ttl) -> {
+            if (!status.isOk()) {
+                finish(exists, null);
+                return;
+            }
+            LeaseTimeToLiveResponse response = (LeaseTimeToLiveResponse) ttl;
+            finish(Status.OK, LeaseGrantResponse.newBuilder().setHeader(response.getHeader()).setID(id)
+                .setTTL(response.getGrantedTTL()).build());
+        });
+    }
+
+    /** When etcd first refused this request (as not applied): now, if it did not before. */
+    private long firstRefusal() {
+        if (firstRefusalNanos == 0) {
+            firstRefusalNanos = System.nanoTime();
+        }
+        return firstRefusalNanos;
+    }
+
+    /** True while another attempt can still get a useful share of the request's time. */
+    private boolean timeLeftForAnother() {
+        return endNanos - System.nanoTime() > memory.timeout().toNanos() / 4;
+    }
+
+    /**
+     * A lease grant with its ID chosen here, not by etcd: an attempt sent again asks for the same lease,
+     * so it cannot grant a second one when the first attempt's answer was lost.
+     */
+    private static <Q> Q withOwnLeaseId(Q request) {
+        if (request instanceof LeaseGrantRequest grant && grant.getID() == 0) {
+            return cast(grant.toBuilder().setID(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)).build());
+        }
+        return request;
+    }
+
+    private static <Q> Q clearedLeaseId(Q request) {
+        return cast(((LeaseGrantRequest) request).toBuilder().setID(0).build());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    private void finish(Status status, Object answer) {
+        Metadata none = new Metadata();
+        if (answer != null) {
+            memory.answered(request, answer);
+            listener.onHeaders(none);
+            listener.onMessage(cast(answer));
+        }
+        listener.onClose(status, none);
+    }
+
+    /**
+     * One attempt with its own deadline; {@code done} gets its status and, if OK, its answer. The first
+     * has the whole request deadline; the later ones half of it (at most the request's time left), so
+     * that within two deadlines a request can try every member of three: a healthy member with a
+     * leader answers in milliseconds, but right after a failure two of three may not (the failed one,
+     * and a follower whose forwarded write the failed leader took down with it).
+     */
+    private <A, B> void call(MethodDescriptor<A, B> what, A message, CallOptions with, Answer done) {
+        long deadline = attempts++ == 0 ? memory.timeout().toNanos() : memory.timeout().toNanos() / 2;
+        long left = Math.max(1, Math.min(deadline, endNanos - System.nanoTime()));
+        ClientCall<A, B> call = channel.newCall(what, with.withDeadlineAfter(left, TimeUnit.NANOSECONDS));
+        current = call;
+        Metadata copy = new Metadata();
+        copy.merge(headers);
+        call.start(new Listener<B>() {
+            private B answer;
+
+            @Override
+            public void onMessage(B message) {
+                answer = message;
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                done.accept(status, status.isOk() ? answer : null);
+            }
+        }, copy);
+        call.request(1);
+        call.sendMessage(message);
+        call.halfClose();
+    }
+
+    private interface Answer {
+        void accept(Status status, Object answer);
+    }
+}
