@@ -2,7 +2,7 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdpoc.support.FreezableCluster;
+import dev.etcdpoc.support.FaultyCluster;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FrozenMemberTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
     @RegisterExtension
-    final FreezableCluster cluster = new FreezableCluster();
+    final FaultyCluster cluster = FaultyCluster.perTest();
 
     @ParameterizedTest
     @ValueSource(strings = {"=== etcd PoC with Java ===", "PUT name = Guilherme", "--- Watch ---",

@@ -11,7 +11,7 @@ import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.sections.support.Holder;
 import dev.etcdpoc.sections.support.KeptAliveLease;
-import dev.etcdpoc.support.FreezableCluster;
+import dev.etcdpoc.support.FaultyCluster;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocRun;
 import io.etcd.jetcd.Client;
@@ -37,7 +37,7 @@ class KeptAliveLeaseTest {
     private static final Duration REQUEST = Duration.ofSeconds(2);
     private static final Duration BOUND = Duration.ofSeconds(30);
     @RegisterExtension
-    final FreezableCluster cluster = new FreezableCluster();
+    final FaultyCluster cluster = FaultyCluster.perTest();
 
     @Test
     void theLeaseOutlivesEachMemberFrozenInTurn() throws Exception {

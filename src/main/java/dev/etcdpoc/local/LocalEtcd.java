@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +68,7 @@ public final class LocalEtcd implements AutoCloseable {
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
     private static final Pattern VERSION = Pattern.compile("etcd Version: (\\S+)");
+    private static final Pattern MEMBER = Pattern.compile("\\{\"ID\":\"(\\d+)\",\\s*\"name\":\"m(\\d+)\"");
 
     /**
      * TLS for the client port: the server's certificate and key (PEM files), and, for mutual TLS,
@@ -94,19 +98,24 @@ public final class LocalEtcd implements AutoCloseable {
      * client port on IPv6's loopback {@code [::1]} instead, and extra etcd flags such as
      * {@code --quota-backend-bytes}. Peers and /health stay on 127.0.0.1 either way.
      */
-    public record Setup(Tls tls, boolean ipv6, List<String> flags) {
-        public static final Setup PLAIN = new Setup(null, false, List.of());
+    public record Setup(Tls tls, boolean ipv6, List<String> flags, boolean proxied) {
+        public static final Setup PLAIN = new Setup(null, false, List.of(), false);
 
         public Setup with(Tls clientTls) {
-            return new Setup(clientTls, ipv6, flags);
+            return new Setup(clientTls, ipv6, flags, proxied);
         }
 
         public Setup onIpv6Loopback() {
-            return new Setup(tls, true, flags);
+            return new Setup(tls, true, flags, proxied);
         }
 
         public Setup withFlags(String... more) {
-            return new Setup(tls, ipv6, Stream.concat(flags.stream(), Stream.of(more)).toList());
+            return new Setup(tls, ipv6, Stream.concat(flags.stream(), Stream.of(more)).toList(), proxied);
+        }
+
+        /** Peers and clients reach the members through proxies that can cut them off ({@link Partitions}); plain http only. */
+        public Setup partitionable() {
+            return new Setup(tls, ipv6, flags, true);
         }
     }
 
@@ -119,6 +128,7 @@ public final class LocalEtcd implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopAll, "local-etcd-stop");
     private Path root;
     private List<Path> removedLeftovers = List.of();
+    private Partitions partitions;
 
     private LocalEtcd() {
     }
@@ -192,8 +202,14 @@ public final class LocalEtcd implements AutoCloseable {
             int[] ports = freePorts(2 * size, InetAddress.getLoopbackAddress());
             int[] clientPorts = freePorts(size, setup.ipv6() ? IPV6_LOOPBACK : InetAddress.getLoopbackAddress());
             String token = root.getFileName().toString();
+            if (setup.proxied()) {
+                cluster.partitions = new Partitions(IntStream.range(0, size).map(i -> ports[2 * i]).toArray(), clientPorts,
+                    cluster::membersByHexId);
+            }
             for (int i = 0; i < size; i++) {
+                Partitions p = cluster.partitions;
                 cluster.members.add(new Member(etcd, "m" + i, clientPorts[i], ports[2 * i], ports[2 * i + 1],
+                    p == null ? clientPorts[i] : p.clientPort(i), p == null ? ports[2 * i] : p.peerPort(i),
                     root.resolve("m" + i), token, setup));
             }
             String initialCluster = cluster.members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
@@ -348,19 +364,29 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    /** The index of the member that currently leads, if a running member says it does (plain-http members only). */
+    /**
+     * The index of the member that currently leads: the one a majority of the cluster's members say
+     * they follow (plain-http members only). A member cut off from its peers may still believe it
+     * leads, or follow a leader that was replaced; the majority knows better.
+     */
     public OptionalInt leader() {
+        Map<String, Integer> selfIds = new HashMap<>();
+        Map<String, Integer> votes = new HashMap<>();
         for (int i = 0; i < members.size(); i++) {
             if (!isRunning(i)) {
                 continue;
             }
             String status = status(members.get(i));
             String self = find(MEMBER_ID, status);
-            if (self != null && self.equals(find(LEADER_ID, status))) {
-                return OptionalInt.of(i);
+            String leader = find(LEADER_ID, status);
+            if (self != null && leader != null && !leader.equals("0")) {
+                selfIds.put(self, i);
+                votes.merge(leader, 1, Integer::sum);
             }
         }
-        return OptionalInt.empty();
+        return votes.entrySet().stream()
+            .filter(v -> v.getValue() > members.size() / 2 && selfIds.containsKey(v.getKey()))
+            .mapToInt(v -> selfIds.get(v.getKey())).findFirst();
     }
 
     /** Waits for a leader among the running members; polls, because an election has no event to wait on from outside. */
@@ -386,10 +412,40 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
+    /** The proxies between the members and to their clients, when started {@link Setup#partitionable()}. */
+    public Partitions partitions() {
+        if (partitions == null) {
+            throw new IllegalStateException("this cluster was not started partitionable");
+        }
+        return partitions;
+    }
+
+    /** Each member's ID in hex (as etcd's peer requests name their sender) to its index, asked of a running member. */
+    private Map<String, Integer> membersByHexId() {
+        for (Member m : members) {
+            if (m.etcd == null || !m.etcd.isAlive()) {
+                continue;
+            }
+            Map<String, Integer> ids = new HashMap<>();
+            Matcher found = MEMBER.matcher(send(HttpRequest.newBuilder(URI.create(m.ownClientUrl() + "/v3/cluster/member/list"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))));
+            while (found.find()) {
+                ids.put(Long.toHexString(Long.parseUnsignedLong(found.group(1))), Integer.parseInt(found.group(2)));
+            }
+            if (ids.size() == members.size()) {
+                return ids;
+            }
+        }
+        throw new DemoFailure("no member of the local cluster listed all " + members.size() + " members");
+    }
+
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */
     private synchronized void stopAll() {
         members.forEach(Member::kill);
         members.forEach(Member::awaitGone);
+        if (partitions != null) {
+            partitions.close();
+        }
         if (root != null) {
             deleteRecursively(root);
         }
@@ -400,7 +456,7 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private String status(Member m) {
-        return send(HttpRequest.newBuilder(URI.create(m.clientUrl() + "/v3/maintenance/status"))
+        return send(HttpRequest.newBuilder(URI.create(m.ownClientUrl() + "/v3/maintenance/status"))
             .POST(HttpRequest.BodyPublishers.ofString("{}")));
     }
 
@@ -513,6 +569,9 @@ public final class LocalEtcd implements AutoCloseable {
         final int clientPort;
         final int peerPort;
         final int metricsPort;
+        /** Where clients and peers are told to connect: the member's own ports, or proxies in front of them. */
+        final int advertisedClientPort;
+        final int advertisedPeerPort;
         final Path dataDir;
         final String token;
         final Setup setup;
@@ -522,19 +581,32 @@ public final class LocalEtcd implements AutoCloseable {
         /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
         boolean wanted;
 
-        Member(Path binary, String name, int clientPort, int peerPort, int metricsPort, Path dataDir, String token, Setup setup) {
+        Member(Path binary, String name, int clientPort, int peerPort, int metricsPort, int advertisedClientPort,
+               int advertisedPeerPort, Path dataDir, String token, Setup setup) {
             this.binary = binary;
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
             this.metricsPort = metricsPort;
+            this.advertisedClientPort = advertisedClientPort;
+            this.advertisedPeerPort = advertisedPeerPort;
             this.dataDir = dataDir;
             this.token = token;
             this.setup = setup;
         }
 
+        /** Where clients connect. */
         String clientUrl() {
-            return (setup.tls() == null ? "http" : "https") + (setup.ipv6() ? "://[::1]:" : "://127.0.0.1:") + clientPort;
+            return url(advertisedClientPort);
+        }
+
+        /** Where the member listens for clients, which this class's own status requests use. */
+        String ownClientUrl() {
+            return url(clientPort);
+        }
+
+        private String url(int port) {
+            return (setup.tls() == null ? "http" : "https") + (setup.ipv6() ? "://[::1]:" : "://127.0.0.1:") + port;
         }
 
         /** Plain http /health and /metrics, whatever the client port needs: readiness checks need no certificates. */
@@ -542,8 +614,9 @@ public final class LocalEtcd implements AutoCloseable {
             return "http://127.0.0.1:" + metricsPort;
         }
 
+        /** Where its peers connect. */
         String peerUrl() {
-            return "http://127.0.0.1:" + peerPort;
+            return "http://127.0.0.1:" + advertisedPeerPort;
         }
 
         Path log() {
@@ -554,9 +627,9 @@ public final class LocalEtcd implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, "etcd-guard", log().toString(), binary.toString(),
                 "--name", name,
                 "--data-dir", dataDir.toString(),
-                "--listen-client-urls", clientUrl(),
+                "--listen-client-urls", ownClientUrl(),
                 "--advertise-client-urls", clientUrl(),
-                "--listen-peer-urls", peerUrl(),
+                "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster,
                 "--initial-cluster-token", token,

@@ -83,7 +83,7 @@ public final class ConfigSection implements Section {
 
                 // The end: a linearizable read (the default) sees every write acknowledged anywhere in the cluster.
                 GetResponse now = ctx.await(kv.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()), "GET " + PREFIX);
-                ConfigCache.Snapshot reached = cache.awaitRevision(now.getHeader().getRevision(), ctx.timeout());
+                ConfigCache.Snapshot reached = cache.awaitCurrent(now.getHeader().getRevision(), ctx.timeout());
                 Map<String, String> expected = new TreeMap<>(Map.of(TIMEOUT, "800", RETRIES, "7"));
                 ctx.expect("GET " + PREFIX, toMap(now), expected);
                 ctx.expect("the config cache", reached.values(), expected);
@@ -114,7 +114,8 @@ public final class ConfigSection implements Section {
 
     /** Waits for the cache's next update and checks it is exactly {@code expected}, at {@code revision}. */
     private static void follow(SectionContext ctx, Arrivals<Update> updates, long revision, Change expected) {
-        Update update = updates.next("config cache update for revision " + revision, ctx.timeout());
+        // Two deadlines: a watch that fell silent (its member froze) is found and opened again within one.
+        Update update = updates.next("config cache update for revision " + revision, ctx.timeout().multipliedBy(2));
         ctx.expect("the config cache's update", update, new Update(revision, List.of(expected), false));
         ctx.out().println("  cache at revision " + revision + ": " + expected.key() + " " + expected.oldValue() + " -> "
             + (expected.isDelete() ? "(deleted)" : expected.newValue()));

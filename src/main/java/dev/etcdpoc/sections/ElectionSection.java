@@ -4,14 +4,13 @@ import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
-import dev.etcdpoc.sections.support.Arrivals;
 import dev.etcdpoc.sections.support.Holder;
 import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.sections.support.LeaderObserver;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Election;
 import io.etcd.jetcd.election.CampaignResponse;
-import io.etcd.jetcd.election.LeaderResponse;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,26 +32,12 @@ public final class ElectionSection implements Section {
         ctx.out().println("When the leader resigns (or its lease expires) the next takes over, and observers see the change.");
         Election election = ctx.client().getElectionClient();
         ByteSequence name = bytes(ELECTION);
-        // jetcd 0.8.7's observe() cannot be cancelled: the stream ends when the client closes, after the run.
-        Arrivals<LeaderResponse> observed = new Arrivals<>(LeaderResponse.class, "leader observer");
-        election.observe(name, new Election.Listener() {
-            @Override
-            public void onNext(LeaderResponse response) {
-                observed.add(response);
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                observed.fail(failure);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        // Observed from the revision after "now": every change of leader from here on is seen.
+        long start = ctx.await(ctx.client().getKVClient().get(name), "GET " + ELECTION).getHeader().getRevision();
         // Each candidate's lease owns its leader key: revoking it (closing the lease) ends its
         // candidacy even if the section fails midway.
-        try (KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "candidate-1", TTL_SECONDS, ctx.timeout());
+        try (LeaderObserver observer = LeaderObserver.start(ctx.client(), ELECTION, start + 1, ctx.timeout());
+             KeptAliveLease lease1 = KeptAliveLease.grant(ctx.client(), "candidate-1", TTL_SECONDS, ctx.timeout());
              KeptAliveLease lease2 = KeptAliveLease.grant(ctx.client(), "candidate-2", TTL_SECONDS, ctx.timeout())) {
             CampaignResponse leader1;
             try {
@@ -63,7 +48,7 @@ public final class ElectionSection implements Section {
             }
             ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
                 + leader1.getLeader().getRevision() + ")");
-            expectObserved(ctx, observed, null, "candidate-1");
+            expectObserved(ctx, observer, null, "candidate-1");
 
             long now = ctx.await(ctx.client().getKVClient().get(name), "GET " + ELECTION).getHeader().getRevision();
             CampaignResponse leader2;
@@ -88,7 +73,7 @@ public final class ElectionSection implements Section {
             }
             ctx.out().println("candidate-2 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision "
                 + leader2.getLeader().getRevision() + ")");
-            expectObserved(ctx, observed, "candidate-1", "candidate-2");
+            expectObserved(ctx, observer, "candidate-1", "candidate-2");
 
             String leader = text(ctx.await(election.leader(name), "LEADER " + ELECTION).getKv().getValue());
             ctx.expect("LEADER " + ELECTION, leader, "candidate-2");
@@ -99,18 +84,11 @@ public final class ElectionSection implements Section {
         }
     }
 
-    /** Takes what the observer reports until it names {@code expected}; a repeat of {@code previous} is skipped. */
-    private static void expectObserved(SectionContext ctx, Arrivals<LeaderResponse> observed, String previous, String expected) {
-        while (true) {
-            String leader = text(observed.next("observing " + ELECTION, ctx.timeout()).getKv().getValue());
-            if (leader.equals(expected)) {
-                ctx.out().println("observer: the leader is " + expected);
-                return;
-            }
-            if (!leader.equals(previous)) {
-                throw new DemoFailure("the observer saw " + leader + " lead " + ELECTION + ", expected " + expected);
-            }
-        }
+    /** Takes the observer's next change of leader after {@code previous}, which must be {@code expected}. */
+    private static void expectObserved(SectionContext ctx, LeaderObserver observer, String previous, String expected) {
+        String leader = observer.nextLeader(previous);
+        ctx.expect("the leader the observer saw", leader, expected);
+        ctx.out().println("observer: the leader is " + expected);
     }
 
     /** Only keys on the candidates' leases, which go with them: another client's candidacy is never touched. */

@@ -51,7 +51,7 @@ public final class FailoverSection implements Section {
         out.println("Raft keeps a write once a majority has it: losing the leader loses no acknowledged write,");
         out.println("and losing the majority stops writes rather than accept ones that could be lost.");
         try (LocalEtcd cluster = LocalEtcd.start(3);
-             Client client = ctx.clients().withTimeout(REQUEST_DEADLINE).create(cluster.endpoints())) {
+             Client client = ctx.clients().forOwnCluster().withTimeout(REQUEST_DEADLINE).create(cluster.endpoints())) {
             KV kv = client.getKVClient();
             out.println("Cluster: 3 members " + names(cluster) + ", leader " + cluster.name(cluster.awaitLeader(PHASE)));
 
@@ -71,7 +71,7 @@ public final class FailoverSection implements Section {
             int readable = readable(kv, acks);
             out.println("Linearizable read: " + readable + " of " + acks.size() + " acknowledged writes present, values intact");
 
-            long refusedMs = loseQuorum(out, cluster, kv, ctx.clients().withTimeout(REQUEST_DEADLINE));
+            long refusedMs = loseQuorum(out, cluster, kv, ctx.clients().forOwnCluster().withTimeout(REQUEST_DEADLINE));
             int readableAfter = readable(kv, acks);
             out.println("Linearizable read after the restarts: " + readableAfter + " of " + acks.size()
                 + " acknowledged writes present");

@@ -1,6 +1,7 @@
 package dev.etcdpoc.support;
 
 import dev.etcdpoc.Main;
+import dev.etcdpoc.connect.ClientFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +25,15 @@ public record PocRun(int exitCode, String out, String err, Duration elapsed) {
 
     /** As {@link #withEnv}, also handing stdout to {@code watcher} as it is printed, to act at a given line (see {@link PauseAtLine}). */
     public static PocRun watching(OutputStream watcher, Map<String, String> env, String... args) {
+        return run(watcher, null, env, args);
+    }
+
+    /** As {@link #withEnv}, telling {@code hook} before each etcd request, to act at a given request (see {@link PauseBeforeRequest}). */
+    public static PocRun holding(ClientFactory.BeforeRequest hook, Map<String, String> env, String... args) {
+        return run(OutputStream.nullOutputStream(), hook, env, args);
+    }
+
+    private static PocRun run(OutputStream watcher, ClientFactory.BeforeRequest hook, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OutputStream both = new OutputStream() {
@@ -37,7 +47,7 @@ public record PocRun(int exitCode, String out, String err, Duration elapsed) {
         int code;
         try (PrintStream o = new PrintStream(both, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.execute(args, env, o, e);
+            code = Main.execute(args, env, o, e, hook);
         }
         return new PocRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
             Duration.ofNanos(System.nanoTime() - start));

@@ -75,14 +75,14 @@ public final class SecureEtcds implements AutoCloseable {
 
     /** Root's client for {@link #auth()}, for tests that look at users, roles and keys. */
     public Client rootClient() {
-        return new ClientFactory(TIMEOUT, root(), null, "", false).create(auth());
+        return new ClientFactory(TIMEOUT, root(), null, "").create(auth());
     }
 
     /** A client for {@link #tls()} or {@link #mtls()} with the test CA and client certificate. */
     public Client tlsClient(Endpoints endpoints) {
         return new ClientFactory(TIMEOUT, null, ClientTls.context(
             new ClientTls.PemFile("ca", pki.ca), new ClientTls.PemFile("cert", pki.clientCert),
-            new ClientTls.PemFile("key", pki.clientKey)), "", false).create(endpoints);
+            new ClientTls.PemFile("key", pki.clientKey)), "").create(endpoints);
     }
 
     private LocalEtcd start(LocalEtcd.Tls tlsConfig) {

@@ -78,6 +78,8 @@ public final class ConfigCache implements AutoCloseable {
     }
 
     private static final long FIRST_RETRY_MS = 50;
+    /** While awaiting progress: how often the watch is asked again (an answer that crossed a resume is lost). */
+    private static final long PROGRESS_ASK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long MAX_RETRY_MS = 1000;
 
     private final KV kv;
@@ -95,6 +97,8 @@ public final class ConfigCache implements AutoCloseable {
     // Guarded by this. The watch in use is the one of the current generation; callbacks of older
     // watches (a failed one jetcd still reports on, one being closed) are ignored.
     private volatile Snapshot current;
+    /** The newest revision a progress notification of the current watch reported. */
+    private long progress;
     private Watch.Watcher watcher;
     private long generation;
     private long retryMs = FIRST_RETRY_MS;
@@ -102,6 +106,8 @@ public final class ConfigCache implements AutoCloseable {
     private int resumes;
     private int resyncs;
     private long skipped;
+    /** Whether the current watch said anything (an event, a progress report) since the last liveness check. */
+    private boolean heard;
 
     private ConfigCache(Client client, ByteSequence prefix, Duration timeout) {
         this.kv = client.getKVClient();
@@ -123,6 +129,8 @@ public final class ConfigCache implements AutoCloseable {
         }
         cache.current = cache.load();
         cache.watchFromApplied();
+        long every = Math.max(1, cache.timeout.toMillis() / 2);
+        cache.worker.scheduleWithFixedDelay(cache::checkAlive, every, every, TimeUnit.MILLISECONDS);
         return cache;
     }
 
@@ -140,23 +148,41 @@ public final class ConfigCache implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Waits until the cache reflects {@code revision} (a write's header revision) or later; not on jetcd's threads. */
-    public synchronized Snapshot awaitRevision(long revision, Duration within) {
+    /**
+     * Waits until the cache is known to hold every change to its prefix up to {@code revision} (a read's
+     * header revision), and returns its snapshot; not on jetcd's threads. Other clients' writes elsewhere
+     * move etcd's revision without an event for this prefix, so no event at that revision may ever come:
+     * the cache asks its watch for a progress notification instead, whose revision says that every event
+     * up to it has been sent.
+     */
+    public Snapshot awaitCurrent(long revision, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        while (current.revision() < revision) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new DemoFailure("config cache of " + text(prefix) + " reached revision " + current.revision()
-                    + ", not " + revision + ", within " + Durations.format(within));
+        while (true) {
+            Watch.Watcher asking;
+            synchronized (this) {
+                if (Math.max(current.revision(), progress) >= revision) {
+                    return current;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new DemoFailure("config cache of " + text(prefix) + " was not known to be current at revision "
+                        + revision + " within " + Durations.format(within) + " (it applied revision " + current.revision()
+                        + ", its watch reported progress to " + progress + ")");
+                }
+                asking = watcher;
             }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DemoFailure("config cache of " + text(prefix) + ": interrupted", e);
+            if (asking != null) {
+                asking.requestProgress();
+            }
+            synchronized (this) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(PROGRESS_ASK_NANOS, Math.max(1, deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DemoFailure("config cache of " + text(prefix) + ": interrupted", e);
+                }
             }
         }
-        return current;
     }
 
     /**
@@ -224,10 +250,36 @@ public final class ConfigCache implements AutoCloseable {
             stale = closed || gen != generation;
             if (!stale) {
                 watcher = opened;
+                heard = true;
             }
         }
         if (stale) {
             opened.close();
+        }
+    }
+
+    /**
+     * A watch on a frozen member stays open and says nothing: every half deadline the cache asks its
+     * watch for a progress report, and a watch that answered nothing since the last ask is dropped and
+     * opened again (on another member, which the client's routing picks), from the applied revision + 1.
+     */
+    private void checkAlive() {
+        Watch.Watcher asking;
+        long gen;
+        boolean silent;
+        synchronized (this) {
+            if (closed || watcher == null) {
+                return;
+            }
+            silent = !heard;
+            heard = false;
+            asking = watcher;
+            gen = generation;
+        }
+        if (silent) {
+            restart(gen, null);
+        } else {
+            asking.requestProgress();
         }
     }
 
@@ -237,8 +289,14 @@ public final class ConfigCache implements AutoCloseable {
             if (closed || gen != generation) {
                 return;
             }
+            heard = true;
             retryMs = FIRST_RETRY_MS;
             if (response.getEvents().isEmpty()) {
+                if (response.isProgressNotify()) {
+                    // Every event up to this revision has been sent, and the cache applied them in order.
+                    progress = Math.max(progress, response.getHeader().getRevision());
+                    notifyAll();
+                }
                 return;
             }
             TreeMap<String, String> values = new TreeMap<>(current.values());

@@ -4,6 +4,7 @@ import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -15,6 +16,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A watch whose responses are handed, in order, to the thread that reads them, each with a bounded
@@ -24,7 +28,8 @@ import java.util.Optional;
  * stream stays open and silent, and jetcd never notices: so when an awaited event does not come in
  * time, the feed watches again from the revision after the last event it delivered — on a new
  * stream, which the client's routing puts on another member — and etcd sends every event from there,
- * none missed, none twice.
+ * none missed, none twice. A member cut off from its leader ends the stream instead (the watch
+ * requires a leader), and the feed watches again the same way.
  */
 public final class WatchFeed implements AutoCloseable {
     /**
@@ -32,6 +37,8 @@ public final class WatchFeed implements AutoCloseable {
      * members at least one of three lands on a member that answers.
      */
     private static final int STREAMS = 3;
+    private static final long FIRST_PAUSE_MS = 100;
+    private static final long MAX_PAUSE_MS = 1000;
     private final Deque<WatchEvent> pendingEvents = new ArrayDeque<>();
     private final Watch watch;
     private final ByteSequence key;
@@ -55,7 +62,9 @@ public final class WatchFeed implements AutoCloseable {
         // A fresh queue per stream: a late answer of an abandoned stream cannot reach the reader.
         arrivals = new Arrivals<>(WatchResponse.class, "watch");
         Arrivals<WatchResponse> to = arrivals;
-        watcher = watch.watch(key, WatchOption.builder().isPrefix(prefix).withRevision(nextRevision).build(),
+        watcher = watch.watch(key, WatchOption.builder().isPrefix(prefix).withRevision(nextRevision)
+                // A member cut off from the leader ends the watch ("no leader") instead of going silent.
+                .withRequireLeader(true).build(),
             Watch.listener(to::add, to::fail));
     }
 
@@ -76,17 +85,37 @@ public final class WatchFeed implements AutoCloseable {
 
     /** The next response that carries events, waiting at most {@code within}: for events etcd itself makes later, like a lease expiry. */
     public WatchResponse nextResponse(String what, Duration within) {
-        int streams = 1;
+        int silentStreams = 1;
+        long failingSince = 0;
+        long pauseMs = FIRST_PAUSE_MS;
         while (true) {
-            Optional<WatchResponse> response = arrivals.nextIfAny(what, within);
-            if (response.isEmpty() && streams < STREAMS) {
+            Optional<WatchResponse> response;
+            try {
+                response = arrivals.nextIfAny(what, within);
+            } catch (DemoFailure failed) {
+                // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
+                // watch again, on another member, after a pause (an election takes about a second), for at
+                // most one wait; a cluster without a quorum refuses every new watch, and the failure says why.
+                long now = System.nanoTime();
+                failingSince = failingSince == 0 ? now : failingSince;
+                if (!Failures.isUnreachable(failed) || now - failingSince > within.toNanos()) {
+                    throw failed;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
+                pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
                 watcher.close();
                 start(nextRevision);
-                streams++;
+                continue;
+            }
+            if (response.isEmpty() && silentStreams < STREAMS) {
+                watcher.close();
+                start(nextRevision);
+                silentStreams++;
                 continue;
             }
             WatchResponse events = response.orElseThrow(() -> new DemoFailure(what + ": no watch event within "
-                + Durations.format(within) + ", on any of " + STREAMS + " watch streams"));
+                + Durations.format(within) + ", on any of " + STREAMS + " watch streams",
+                new TimeoutException("no watch event")));
             if (!events.getEvents().isEmpty()) {
                 List<WatchEvent> list = events.getEvents();
                 nextRevision = list.get(list.size() - 1).getKeyValue().getModRevision() + 1;

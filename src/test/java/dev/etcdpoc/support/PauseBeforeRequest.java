@@ -1,0 +1,73 @@
+package dev.etcdpoc.support;
+
+import dev.etcdpoc.connect.ClientFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds a run just before its k-th etcd request (each gRPC call its clients start, counted from 1)
+ * until the test lets it go: a fixed point before any request of a run, at which a test can inject a
+ * fault, with no sleep and no race. With k = 0 it holds nothing and only records every request, in order.
+ */
+public final class PauseBeforeRequest implements ClientFactory.BeforeRequest {
+    private static final Duration HOLD_AT_MOST = Duration.ofSeconds(60);
+    private final int k;
+    private final List<String> requests = new ArrayList<>();
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private final CountDownLatch resumed = new CountDownLatch(1);
+    private volatile String held;
+
+    public PauseBeforeRequest(int k) {
+        this.k = k;
+    }
+
+    /** Records without holding: to learn how many requests a run makes, and which. */
+    public static PauseBeforeRequest counting() {
+        return new PauseBeforeRequest(0);
+    }
+
+    @Override
+    public void before(String method) {
+        int n;
+        synchronized (requests) {
+            requests.add(method);
+            n = requests.size();
+        }
+        if (n != k) {
+            return;
+        }
+        held = method;
+        reached.countDown();
+        try {
+            // Bounded, so a test that fails before resume() cannot leave the run hanging.
+            resumed.await(HOLD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True once the run is held before its k-th request, false if it did not get there within {@code timeout}. */
+    public boolean awaitReached(Duration timeout) throws InterruptedException {
+        return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The gRPC method of the request the run is held before, e.g. "etcdserverpb.KV/Put". */
+    public String held() {
+        return held;
+    }
+
+    /** Lets the run go on. */
+    public void resume() {
+        resumed.countDown();
+    }
+
+    /** Every request so far, in the order they were started. */
+    public List<String> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+}
