@@ -5,6 +5,7 @@ import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Quoting;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Txn;
 import io.etcd.jetcd.kv.GetResponse;
@@ -46,13 +47,13 @@ final class ForeignKeys {
         if (count == 0) {
             return;
         }
-        List<String> names = found.stream().flatMap(r -> r.getKvs().stream()).map(kv -> text(kv.getKey()))
+        List<String> names = found.stream().flatMap(r -> r.getKvs().stream()).map(kv -> Quoting.shown(text(kv.getKey())))
             .limit(NAMED).collect(Collectors.toList());
         List<String> removals = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (found.get(i).getCount() > 0) {
                 String key = keys.get(i);
-                removals.add("etcdctl del " + (key.endsWith("/") ? "--prefix " : "") + namespace + key);
+                removals.add("etcdctl del " + (key.endsWith("/") ? "--prefix " : "") + Quoting.shellWord(namespace + key));
             }
         }
         throw new DemoFailure("found " + count + (count == 1 ? " key" : " keys") + " that this demo would overwrite or delete ("

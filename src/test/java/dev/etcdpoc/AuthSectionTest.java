@@ -77,6 +77,20 @@ class AuthSectionTest {
     }
 
     /**
+     * Credentials are for the user's etcd: every section of {@code all} runs as root on an etcd with auth
+     * on, and failover's own throwaway cluster (no auth there) is reached without them.
+     */
+    @Test
+    void allRunsAsRootOnAnEtcdWithAuthIncludingFailoverOnItsOwnCluster(SecureEtcds etcds) {
+        PocRun run = asRoot(etcds, "all");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.err()).as("stderr").isEmpty();
+        assertThat(run.outLines()).as("every section of all ran").contains("--- Failover (3-member cluster) ---", "Done.");
+        assertNothingLeft(etcds);
+    }
+
+    /**
      * A user of that name exists already: it is someone else's, so the section stops at USER ADD and
      * leaves it as it was; the role the section made before is removed all the same.
      */

@@ -40,7 +40,15 @@ class BadInputTest {
                 "--cacert is for https endpoints, and http://127.0.0.1:2379 is plain http; write it as https://127.0.0.1:2379"),
             Arguments.of(new String[] {"-e", "https://127.0.0.1:2379", "--key", "key.pem"}, "--key needs --cert"),
             Arguments.of(new String[] {"--local-cluster", "0"}, "--local-cluster takes 1 to 7 members, not 0"),
-            Arguments.of(new String[] {"--local-cluster", "three"}, "Invalid value for option '--local-cluster'"));
+            Arguments.of(new String[] {"--local-cluster", "three"}, "Invalid value for option '--local-cluster'"),
+            // One rule for an empty and a blank namespace: both refused (the option left out means none).
+            Arguments.of(new String[] {"--namespace", ""}, "--namespace is empty; give a key prefix like tmp/poc/, or leave the option out"),
+            Arguments.of(new String[] {"--namespace", " "}, "--namespace is blank; give a key prefix like tmp/poc/, or leave the option out"),
+            // picocli hands options before a subcommand to the demo, which does not run: refused, never dropped.
+            Arguments.of(new String[] {"-e", "http://127.0.0.1:1", "bench", "--total", "500"},
+                "--endpoints before 'bench' would be the demo's, not the benchmark's: write it after 'bench'"),
+            Arguments.of(new String[] {"--timeout", "1s", "--namespace", "x/", "bench"},
+                "--timeout, --namespace before 'bench' would be the demo's, not the benchmark's: write them after 'bench'"));
     }
 
     @ParameterizedTest

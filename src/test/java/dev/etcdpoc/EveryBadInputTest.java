@@ -4,6 +4,7 @@ import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
@@ -27,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -47,6 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EveryBadInputTest {
     private static final Duration QUICK = Duration.ofSeconds(15);
     private static final Duration DEADLINE_PLUS = Duration.ofSeconds(20);
+    private static final Duration FILL_LIMIT = Duration.ofSeconds(60);
 
     /** The etcds a row may use: a plain one (auth disabled) and the secured ones. */
     record Etcds(EtcdFixture plain, SecureEtcds secure) {
@@ -174,16 +178,19 @@ class EveryBadInputTest {
     private static PocRun anEtcdOutOfSpace(Etcds unused) {
         try (LocalEtcd etcd = LocalEtcd.start(1, LocalEtcd.Setup.PLAIN.withFlags("--quota-backend-bytes", "131072"));
              Etcd fill = new Etcd(etcd.endpoints())) {
+            // Written until etcd refuses, bounded by time: how many values fit depends on how etcd's
+            // backend pages and frees space, which differs between versions and runs (12 to 18 seen).
             String value = "x".repeat(60_000);
-            Throwable full = null;
-            for (int i = 0; i < 20 && full == null; i++) {
+            AtomicInteger written = new AtomicInteger();
+            Throwable full = Poll.until(FILL_LIMIT, "etcd refusing a write once full (its NOSPACE alarm)", () -> {
                 try {
-                    fill.put("fill/" + i, value);
+                    fill.put("fill/" + written.getAndIncrement(), value);
+                    return Optional.empty();
                 } catch (RuntimeException e) {
-                    full = e;
+                    return Optional.of(e);
                 }
-            }
-            assertThat(full).as("etcd refused a write once full").isNotNull().hasMessageContaining("database space exceeded");
+            });
+            assertThat(full).as("etcd refused a write once full").hasMessageContaining("database space exceeded");
             return PocRun.of("-e", etcd.endpoints().toString());
         }
     }

@@ -13,7 +13,7 @@ import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.ThrowawayCluster;
+import dev.etcdpoc.support.FaultyCluster;
 import dev.etcdpoc.support.UsersKeys;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.CampaignResponse;
@@ -21,6 +21,7 @@ import io.etcd.jetcd.lock.LockResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,7 +53,7 @@ class SharedEtcdTest {
     private static final String[] WAIT_2S = {"--timeout", "2s"};
 
     @RegisterExtension
-    static final ThrowawayCluster THREE_MEMBERS = new ThrowawayCluster();
+    static final FaultyCluster THREE_MEMBERS = FaultyCluster.perClass();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {ONE_MEMBER, CLUSTER})
@@ -67,6 +69,34 @@ class SharedEtcdTest {
             assertThat(run.out()).as("nothing printed before the refusal").isEmpty();
             user.assertUntouched();
         }
+    }
+
+    /**
+     * A namespace with a newline in it: the refusal stays one line, shows the key escaped, and the
+     * etcdctl command it suggests, pasted into a shell, deletes exactly that key.
+     */
+    @Test
+    void aKeyWithAControlCharacterIsShownEscapedAndTheSuggestedCommandNamesItExactly(EtcdFixture etcd) throws Exception {
+        String namespace = "tmp\npoc/";
+        try (UsersKeys user = UsersKeys.put(etcd.endpoints(), namespace + "name")) {
+            PocRun run = PocRun.of("-e", etcd.endpoints().toString(), "--namespace", namespace);
+
+            assertOneLineFailure(run, 1, Duration.ofSeconds(30), "found 1 key that this demo would overwrite or delete (name)",
+                "etcdctl del $'tmp\\npoc/name'");
+            String command = run.err().substring(run.err().indexOf("etcdctl del ")).trim();
+            Process shell = new ProcessBuilder("bash", "-c", etcdctl() + " --endpoints " + etcd.endpoints()
+                + command.substring("etcdctl".length())).redirectErrorStream(true).start();
+            assertThat(shell.waitFor(30, TimeUnit.SECONDS) && shell.exitValue() == 0)
+                .as("the suggested command ran: %s", new String(shell.getInputStream().readAllBytes())).isTrue();
+            assertThat(user.etcd().count(namespace + "name")).as("the exact key it named, deleted").isZero();
+        }
+    }
+
+    /** The etcdctl next to the etcd the tests use (scripts/install-etcd.sh puts both in .etcd/bin). */
+    private static String etcdctl() {
+        String binary = System.getProperty("etcd.binary", "");
+        Path etcd = binary.isBlank() ? Path.of(".etcd/bin/etcd").toAbsolutePath() : Path.of(binary);
+        return etcd.resolveSibling("etcdctl").toString();
     }
 
     @ParameterizedTest(name = "{0}")

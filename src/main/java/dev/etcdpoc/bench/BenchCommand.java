@@ -7,9 +7,11 @@ import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,6 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        refuseWhatCameBeforeBench();
         BenchSettings settings = settings();
         ConnectionOptions.Connector connector;
         try {
@@ -119,17 +122,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
-        List<BenchResult> results;
         try (Connection etcd = connector.open(0, err);
              Client compactor = settings.compactHistory()
                  ? etcd.clients().withTimeout(BenchKeys.COMPACTION_LIMIT).create(etcd.endpoints()) : null) {
+            Benchmark.Outcome outcome;
             try {
-                results = new Benchmark(etcd.client(), compactor, settings, etcd.clients().timeout(), progress, err)
+                outcome = new Benchmark(etcd.client(), compactor, settings, etcd.clients().timeout(), progress, err)
                     .run(!etcd.throwaway());
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
             }
+            // What was measured is printed, also when etcd stopped answering midway; then one line says where.
+            print(outcome.results());
+            if (outcome.failure() != null || outcome.cleanUp() != null) {
+                throw etcd.explain(failureOf(outcome));
+            }
+            return failedRequests(outcome.results()) > 0 ? 1 : 0;
         }
+    }
+
+    private void print(List<BenchResult> results) {
         for (BenchResult result : results) {
             if (json) {
                 out.println(BenchJson.of(result));
@@ -138,6 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** Says, on stderr, which levels had failed requests; returns how many. */
+    private int failedRequests(List<BenchResult> results) {
         int failed = 0;
         for (BenchResult result : results) {
             if (result.errors() > 0) {
@@ -146,7 +162,15 @@ public final class BenchCommand implements Callable<Integer> {
                 failed++;
             }
         }
-        return failed > 0 ? 1 : 0;
+        return failed;
+    }
+
+    /** The run's failure, with the keys it could not delete named, so that the one line says both. */
+    private static DemoFailure failureOf(Benchmark.Outcome outcome) {
+        String left = outcome.cleanUp() == null ? "" : "; its keys under " + BenchKeys.PREFIX + " are still there (delete them "
+            + "with 'etcdctl del --prefix " + BenchKeys.PREFIX + "' once etcd answers)";
+        DemoFailure first = outcome.failure() != null ? outcome.failure() : outcome.cleanUp();
+        return new DemoFailure(first.getMessage() + (outcome.failure() != null ? left : ""), first);
     }
 
     private BenchSettings settings() {
@@ -181,6 +205,27 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }
         return new BenchSettings(op, levels, totals, minPerClient, warmup, keySpace, valSize, serializable, compactHistory);
+    }
+
+    /**
+     * picocli gives what comes before "bench" to the demo's command, which does not run: an -e there would
+     * be dropped, and the benchmark would measure another etcd. Refused, with the command line that works.
+     */
+    private void refuseWhatCameBeforeBench() {
+        CommandLine demo = spec.commandLine().getParent();
+        if (demo == null || demo.getParseResult() == null) {
+            return;
+        }
+        CommandLine.ParseResult parsed = demo.getParseResult();
+        List<String> before = new ArrayList<>();
+        parsed.matchedOptions().forEach(option -> before.add(option.longestName()));
+        parsed.matchedPositionals().forEach(positional -> before.add(positional.paramLabel()));
+        if (before.isEmpty()) {
+            return;
+        }
+        // The command line is not echoed back: it may hold a password.
+        throw usage(String.join(", ", before) + " before 'bench' would be the demo's, not the benchmark's: write "
+            + (before.size() == 1 ? "it" : "them") + " after 'bench', as in 'poc bench -e http://127.0.0.1:2379'");
     }
 
     private void requireAtLeast(String option, int value, int min) {

@@ -38,9 +38,9 @@ record BenchResult(BenchSettings settings, int clients, long warmup, LoadGenerat
 
     void print(PrintStream out) {
         BenchSettings s = settings;
-        out.println(String.format(Locale.ROOT, "bench %s: %d requests, %d in flight, %d-byte values, %d keys%s, after %d untimed warm-up requests%s",
+        out.println(String.format(Locale.ROOT, "bench %s: %d requests, %d in flight, %d-byte values, %d keys%s, after %d untimed warm-up requests%s%s",
             s.op(), timed.requests(), clients, s.valSize(), s.keySpace(), s.serializable() ? ", serializable" : "", warmup,
-            s.autoWarmup() ? " (until the JIT settled)" : ""));
+            s.autoWarmup() ? " (until the JIT settled)" : "", timed.stoppedBy() != null ? "; cut short: etcd stopped answering" : ""));
         out.println(String.format(Locale.ROOT, "throughput    %.0f ops/s (%.2f s)", opsPerSecond(), timed.elapsedNanos() / 1e9));
         out.println(String.format(Locale.ROOT, "latency ms    p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f",
             latencyMs(50), latencyMs(90), latencyMs(99), latencyMs(99.9), maxLatencyMs()));

@@ -2,7 +2,6 @@ package dev.etcdpoc.bench;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
-import dev.etcdpoc.core.Undo;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -27,6 +26,18 @@ final class Benchmark {
     private LoadGenerator current;
     private boolean stopping;
     private boolean cleanedUp;
+    /** A result per level measured so far: what a run that fails midway still reports. */
+    private final List<BenchResult> results = new ArrayList<>();
+
+    /**
+     * What a run measured: a result per level (the last one cut short if etcd stopped answering in its
+     * timed part), and why it ended early, if it did.
+     *
+     * @param failure  why the run ended before measuring every level, or null
+     * @param cleanUp  why the keys under bench/ could not be deleted afterwards, or null
+     */
+    record Outcome(List<BenchResult> results, DemoFailure failure, DemoFailure cleanUp) {
+    }
 
     /**
      * @param compactor with --compact-history: the client that compacts, whose deadline is {@link BenchKeys#COMPACTION_LIMIT}; else null
@@ -44,13 +55,27 @@ final class Benchmark {
      * @param cleanUpOnExit also delete the run's keys when the JVM is stopped (Ctrl-C); pointless for a
      *                      throwaway etcd, which is deleted as a whole
      */
-    List<BenchResult> run(boolean cleanUpOnExit) {
+    Outcome run(boolean cleanUpOnExit) {
         Thread onExit = new Thread(this::stopAndCleanUp, "bench-cleanup");
         if (cleanUpOnExit) {
             Runtime.getRuntime().addShutdownHook(onExit);
         }
-        try (Undo deleteWhatItWrote = this::cleanUp) {
-            return measure();
+        try {
+            DemoFailure failure = null;
+            try {
+                measure();
+            } catch (DemoFailure e) {
+                failure = e;
+            }
+            DemoFailure cleanUpFailure = null;
+            try {
+                cleanUp();
+            } catch (DemoFailure e) {
+                cleanUpFailure = e;
+            }
+            synchronized (this) {
+                return new Outcome(List.copyOf(results), failure, cleanUpFailure);
+            }
         } finally {
             if (cleanUpOnExit) {
                 removeHook(onExit);
@@ -58,7 +83,7 @@ final class Benchmark {
         }
     }
 
-    private List<BenchResult> measure() {
+    private void measure() {
         BenchKeys keys = new BenchKeys(settings.keySpace(), settings.valSize());
         String name = "bench " + settings.op();
         // A get of a missing key is a different (cheaper) path in etcd: gets read keys written first.
@@ -68,7 +93,6 @@ final class Benchmark {
         }
         // Asked once, up front: the management classes it loads are loaded before the JIT compiles the hot path.
         JvmHeap heap = JvmHeap.current();
-        List<BenchResult> results = new ArrayList<>();
         try (Workload workload = settings.op() == BenchOp.WATCH
                 ? new WatchWorkload(client, keys, settings.valSize(), BenchKeys.currentRevision(client, timeout) + 1)
                 : Workload.of(settings.op(), client, keys, settings.serializable(), readable)) {
@@ -93,15 +117,33 @@ final class Benchmark {
                     warmUp.run(0, warmup);
                 }
                 long count = settings.timedRequests(index);
-                LoadGenerator.Phase timed = phase(workload, level, inFlight, start + warmup, count);
-                results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
+                LoadGenerator.Phase timed = send(workload, level, inFlight, start + warmup, count);
+                synchronized (this) {
+                    results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
+                }
+                requireAnswered(level, timed, count);
                 sent = start + warmup + count;
             }
         }
-        return results;
     }
 
+    /** One phase whose every request must be answered, or the run ends here. */
     private LoadGenerator.Phase phase(Workload workload, String name, int inFlight, long first, long count) {
+        LoadGenerator.Phase phase = send(workload, name, inFlight, first, count);
+        requireAnswered(name, phase, count);
+        return phase;
+    }
+
+    /** Fails the run when etcd stopped answering in {@code phase}, saying where. */
+    private static void requireAnswered(String name, LoadGenerator.Phase phase, long count) {
+        if (phase.stoppedBy() != null) {
+            throw new DemoFailure(name + ": etcd stopped answering after " + phase.requests() + " of " + count + " requests ("
+                + phase.errors() + " failed): " + Failures.describe(phase.stoppedBy()), phase.stoppedBy());
+        }
+    }
+
+    /** Sends one phase's requests; it may end early, when etcd stopped answering (see the phase's stoppedBy). */
+    private LoadGenerator.Phase send(Workload workload, String name, int inFlight, long first, long count) {
         LoadGenerator generator;
         synchronized (this) {
             if (stopping) {
@@ -114,7 +156,7 @@ final class Benchmark {
         if (generator.stopped()) {
             throw new DemoFailure(name + ": stopped");
         }
-        if (phase.errors() == phase.requests()) {
+        if (phase.stoppedBy() == null && phase.errors() == phase.requests()) {
             throw new DemoFailure(name + ": every request failed: " + Failures.describe(phase.firstError()), phase.firstError());
         }
         return phase;

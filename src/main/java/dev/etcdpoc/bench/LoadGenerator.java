@@ -2,12 +2,14 @@ package dev.etcdpoc.bench;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
+import dev.etcdpoc.core.Failures;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +34,9 @@ final class LoadGenerator {
     private final Duration stallLimit;
     private volatile boolean stopped;
     private volatile CountDownLatch running = new CountDownLatch(0);
+    /** Failures in a row, with no success between: how etcd stopping is told from a request failing now and then. */
+    private final AtomicLong failuresInARow = new AtomicLong();
+    private final AtomicReference<Throwable> stoppedBy = new AtomicReference<>();
 
     LoadGenerator(Workload workload, int chains, Duration timeout) {
         this.workload = workload;
@@ -39,9 +44,16 @@ final class LoadGenerator {
         this.stallLimit = timeout.multipliedBy(2);
     }
 
-    /** What one phase measured. Latencies in nanoseconds. */
+    /**
+     * What one phase measured. Latencies in nanoseconds.
+     *
+     * @param requests  the requests answered (each of them, or with an error): all that were asked for,
+     *                  unless {@code stoppedBy} cut the phase short
+     * @param stoppedBy why the phase stopped before it sent all: etcd stopped answering (its last failure,
+     *                  or a TimeoutException when nothing came back at all); null when it sent them all
+     */
     record Phase(long requests, Histogram latencies, long errors, Throwable firstError, long elapsedNanos, long cpuNanos,
-                 long jitMillis) {
+                 long jitMillis, Throwable stoppedBy) {
     }
 
     /** Sends requests {@code first .. first+count-1} with {@link #chains} in flight and returns once all are answered. */
@@ -65,7 +77,7 @@ final class LoadGenerator {
         long elapsed = System.nanoTime() - start;
         long cpu = ProcessCpu.nanos() - cpuStart;
         long jit = ProcessCpu.jitMillis() - jitStart;
-        return new Phase(count, latencies, errors.sum(), firstError.get(), elapsed, cpu, jit);
+        return new Phase(answered.sum(), latencies, errors.sum(), firstError.get(), elapsed, cpu, jit, stoppedBy.get());
     }
 
     /** Sends no new requests; those in flight still complete. */
@@ -73,8 +85,9 @@ final class LoadGenerator {
         stopped = true;
     }
 
+    /** True when {@link #stop()} ended the run early: Ctrl-C, not etcd. */
     boolean stopped() {
-        return stopped;
+        return stopped && stoppedBy.get() == null;
     }
 
     /** After {@link #stop()}: waits (bounded) until no request is in flight. */
@@ -93,9 +106,10 @@ final class LoadGenerator {
                     lastAnswered = sum;
                     lastChange = now;
                 } else if (now - lastChange > stallLimit.toNanos()) {
+                    // Every request in flight has a deadline; none came back at all: etcd is stuck, not slow.
+                    stoppedBy.compareAndSet(null, new TimeoutException("no request answered for " + Durations.format(stallLimit)));
                     stop();
-                    throw new DemoFailure(name + ": no request answered for " + Durations.format(stallLimit) + " ("
-                        + (count - sum) + " of " + count + " unanswered)");
+                    return;
                 }
                 progress.show(name, sum, count, now - start);
             }
@@ -161,10 +175,17 @@ final class LoadGenerator {
         private void record(long sent, Throwable failure) {
             if (failure == null) {
                 latencies.recordValue(System.nanoTime() - sent);
+                failuresInARow.set(0);
             } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 errors.increment();
-                firstError.compareAndSet(null, failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure);
+                firstError.compareAndSet(null, cause);
+                // Every chain failed twice in a row with no success between: etcd is gone, not hiccuping. Stop
+                // here, with what was measured, rather than run the rest into failures as fast as they come.
+                if (failuresInARow.incrementAndGet() >= 2L * chains && Failures.isUnreachable(cause)) {
+                    stoppedBy.compareAndSet(null, cause);
+                    stop();
+                }
             }
             answered.increment();
         }

@@ -24,6 +24,10 @@ public final class Etcd implements AutoCloseable {
     private final Client client;
     private final Endpoints endpoints;
 
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
     public Etcd(Endpoints endpoints) {
         this.endpoints = endpoints;
         this.client = new ClientFactory(TIMEOUT).create(endpoints);
@@ -44,11 +48,13 @@ public final class Etcd implements AutoCloseable {
 
     /**
      * Every key with its value, create and mod revision, version and lease, in key order: what a
-     * run on a shared etcd must leave exactly as it found it.
+     * run on a shared etcd must leave exactly as it found it. Not the keys of the background traffic
+     * ({@link ForeignTraffic}), which keep changing: it checks those itself.
      */
     public List<String> dump() {
         GetOption everything = GetOption.builder().withRange(bytes("\0")).build();
         return await(client.getKVClient().get(bytes("\0"), everything)).getKvs().stream()
+            .filter(kv -> !text(kv.getKey()).startsWith(ForeignTraffic.PREFIX))
             .map(kv -> text(kv.getKey()) + "=" + text(kv.getValue()) + " create=" + kv.getCreateRevision()
                 + " mod=" + kv.getModRevision() + " version=" + kv.getVersion() + " lease=" + kv.getLease())
             .toList();
@@ -66,12 +72,20 @@ public final class Etcd implements AutoCloseable {
         }
     }
 
-    /** How many keys start with {@code prefix} ("" counts every key). */
+    /** Deletes every key under these prefixes: a test's clean-up after a run that failed and left them. */
+    public void deleteUnder(String... prefixes) {
+        for (String prefix : prefixes) {
+            await(client.getKVClient().delete(bytes(prefix), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()));
+        }
+    }
+
+    /** How many keys start with {@code prefix} ("" counts every key but the background traffic's). */
     public long count(String prefix) {
         GetOption option = prefix.isEmpty()
             ? GetOption.builder().withRange(bytes("\0")).withCountOnly(true).build()
             : GetOption.builder().isPrefix(true).withCountOnly(true).build();
-        return await(client.getKVClient().get(bytes(prefix.isEmpty() ? "\0" : prefix), option)).getCount();
+        long count = await(client.getKVClient().get(bytes(prefix.isEmpty() ? "\0" : prefix), option)).getCount();
+        return prefix.isEmpty() ? count - count(ForeignTraffic.PREFIX) : count;
     }
 
     /** How many leases etcd holds now. jetcd has no LeaseLeases call, so this asks etcd's JSON gateway. */

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands tests an {@link EtcdFixture} (one single-member etcd) or {@link SecureEtcds} (auth, TLS and
- * mutual-TLS etcds): one of each for the whole run, started on first use and stopped when the run
- * ends (JUnit closes what the root store holds).
+ * Hands tests an {@link EtcdFixture} (one single-member etcd, busy with other clients' traffic) or
+ * {@link SecureEtcds} (auth, TLS and mutual-TLS etcds): one of each for the whole run, started on first
+ * use and stopped when the run ends (JUnit closes what the root store holds).
  */
 public final class EtcdExtension implements ParameterResolver {
     @Override
@@ -26,17 +26,27 @@ public final class EtcdExtension implements ParameterResolver {
             .fixture;
     }
 
-    /** Stored in the root context so JUnit stops etcd once, after the last test class. */
+    /**
+     * Stored in the root context so JUnit stops etcd once, after the last test class. Other clients
+     * write, lease and lock on it the whole time ({@link ForeignTraffic}): every test that uses it
+     * runs as on a shared etcd.
+     */
     private static final class SharedEtcd implements AutoCloseable {
         final EtcdFixture fixture;
+        final ForeignTraffic traffic;
 
         SharedEtcd(EtcdFixture fixture) {
             this.fixture = fixture;
+            this.traffic = ForeignTraffic.start(fixture.endpoints());
         }
 
         @Override
         public void close() {
-            fixture.close();
+            try {
+                traffic.close();
+            } finally {
+                fixture.close();
+            }
         }
     }
 }

@@ -28,6 +28,7 @@ public final class SectionRuns {
             assertThat(run.err()).as("stderr of a successful run").isEmpty();
             assertThat(check.count("demo/" + section + "/")).as("keys left under demo/%s/", section).isZero();
             assertThat(check.leaseCount()).as("leases after the run").isEqualTo(leasesBefore);
+            ForeignTraffic.on(etcd.endpoints()).ifPresent(traffic -> traffic.assertIntact(check));
             return run;
         }
     }

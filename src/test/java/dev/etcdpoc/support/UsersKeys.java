@@ -35,8 +35,10 @@ public final class UsersKeys implements AutoCloseable {
         return etcd;
     }
 
+    /** Every key, value and revision as before; the background traffic's keys its own, if traffic runs there. */
     public void assertUntouched() {
         assertThat(etcd.dump()).as("every key, value and revision after the run").isEqualTo(before);
+        ForeignTraffic.on(etcd.endpoints()).ifPresent(traffic -> traffic.assertIntact(etcd));
     }
 
     @Override
