@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 final class Diagnosis {
     /** The probe's deadline: long enough for a healthy etcd on a busy machine, short enough not to double a failure's wait. */
     private static final Duration FLOOR = Duration.ofSeconds(1);
-    private static final Duration CEILING = Duration.ofSeconds(3);
+    private static final Duration CEILING = Duration.ofSeconds(2);
 
     private Diagnosis() {
     }

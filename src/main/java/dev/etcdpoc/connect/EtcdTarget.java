@@ -84,9 +84,11 @@ public final class EtcdTarget implements AutoCloseable {
     /** What to do, when the cause alone does not say it. */
     private String hint(DemoFailure failure, ClientFactory clients) {
         // A TLS etcd drops a plain connection without a word (gRPC reports a closed connection or just
-        // UNAVAILABLE): ask it for a TLS handshake to tell why. Not after a silent port: it would wait again.
+        // UNAVAILABLE): ask it for a TLS handshake to tell why.
+        // Not after a silent port (it would wait again), nor after etcd itself answered "no leader".
         if (!endpoints.tls() && (Failures.isConnectionDropped(failure) || Failures.isUnreachable(failure))
-            && !Failures.isNoAnswer(failure) && !Failures.isRefused(failure) && TlsProbe.speaksTls(endpoints.uris().get(0), clients.timeout())) {
+            && !Failures.isNoAnswer(failure) && !Failures.isRefused(failure) && !Failures.isNoLeader(failure)
+            && TlsProbe.speaksTls(endpoints.uris().get(0), clients.timeout())) {
             return ": plain http to a TLS etcd: use https:// and --cacert";
         }
         // Over TLS 1.3 a refused client certificate shows as a dropped connection right after the handshake.

@@ -130,6 +130,16 @@ final class RetryPolicy {
     private RetryPolicy() {
     }
 
+    /**
+     * True for requests only a member with a leader can serve (they go through raft, or read
+     * linearizably): not a member's own status or member list, which a diagnosis asks of a member
+     * without a leader too.
+     */
+    static boolean needsLeader(MethodDescriptor<?, ?> method) {
+        String service = method.getServiceName();
+        return !"etcdserverpb.Maintenance".equals(service) && !"etcdserverpb.Cluster".equals(service);
+    }
+
     /** The rule for this request. A txn's rule depends on what it does. */
     static Rule ruleFor(MethodDescriptor<?, ?> method, Object request) {
         if (request instanceof TxnRequest txn) {

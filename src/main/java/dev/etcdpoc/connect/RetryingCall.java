@@ -1,5 +1,6 @@
 package dev.etcdpoc.connect;
 
+import dev.etcdpoc.core.Await;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -35,6 +36,14 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     /** Pauses after a fast refusal: an election on loopback takes about a second. */
     private static final long FIRST_PAUSE_MS = 50;
     private static final long MAX_PAUSE_MS = 800;
+    /**
+     * etcd's "require leader" header (as the Go client's WithRequireLeader): a member without a leader
+     * refuses the request at once ("no leader") instead of holding it until its deadline — its raft
+     * takes no proposal then, and a linearizable read cannot be served either.
+     */
+    private static final Metadata.Key<String> REQUIRE_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
+    /** The one try a request gets while etcd was just found unavailable: enough for a healthy etcd to answer. */
+    private static final long UNAVAILABLE_TRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel channel;
     private final MethodDescriptor<Q, R> method;
@@ -49,6 +58,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private boolean outcomeUnknown;
     private long pauseMs = FIRST_PAUSE_MS;
     private int attempts;
+    private boolean oneTry;
     private long firstRefusalNanos;
     private volatile ClientCall<?, ?> current;
     /** The member the latest attempt went to, as the load balancer picked it (null before the pick). */
@@ -85,10 +95,12 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         if (rule == RetryPolicy.Rule.SAME_LEASE_ID) {
             request = withOwnLeaseId(request);
         }
-        // After etcd was found unavailable, a request is tried once: a clean-up then ends quickly, and
-        // the first answer ends that state.
-        int deadlines = memory.unavailable() ? 1 : RetryPolicy.ATTEMPT_DEADLINES_PER_REQUEST;
-        endNanos = System.nanoTime() + memory.timeout().toNanos() * deadlines;
+        // After etcd was found unavailable, a request gets one short try: the clean-ups of a run that is
+        // failing then end quickly, and the first answer ends that state.
+        oneTry = memory.unavailable();
+        long time = oneTry ? Math.min(memory.timeout().toNanos(), UNAVAILABLE_TRY_NANOS)
+            : memory.timeout().toNanos() * RetryPolicy.ATTEMPT_DEADLINES_PER_REQUEST;
+        endNanos = System.nanoTime() + time;
         seenBefore = memory.revisionSeen();
         attempt(options);
     }
@@ -146,16 +158,16 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             return;
         }
         RetryPolicy.Outcome outcome = RetryPolicy.outcome(status, rule, memory.severalMembers());
-        if (outcome == RetryPolicy.Outcome.FINAL || rule == RetryPolicy.Rule.NEVER) {
+        if (outcome == RetryPolicy.Outcome.FINAL || rule == RetryPolicy.Rule.NEVER || oneTry) {
             finish(status, null);
             return;
         }
         boolean noAnswer = RetryPolicy.isNoAnswer(status);
         if (!noAnswer) {
-            // Failed at once (no leader, a connection refused or dropped): an election takes about a
-            // second, so a deadline of such failures since the first is members that stay without a
-            // leader (no quorum, or cut off) or out of reach, and the request ends there.
-            endNanos = Math.min(endNanos, firstRefusal() + memory.timeout().toNanos());
+            // Failed at once (no leader, a connection refused or dropped): such failures for longer than an
+            // election takes (or a deadline, if shorter) are members that stay without a leader (no quorum,
+            // or cut off) or out of reach, and the request ends there.
+            endNanos = Math.min(endNanos, firstRefusal() + Math.min(memory.timeout().toNanos(), Await.ELECTION.toNanos()));
         }
         if (!timeLeftForAnother()) {
             memory.foundUnavailable();
@@ -293,6 +305,9 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         current = call;
         Metadata copy = new Metadata();
         copy.merge(headers);
+        if (RetryPolicy.needsLeader(what)) {
+            copy.put(REQUIRE_LEADER, "true");
+        }
         call.start(new Listener<B>() {
             private B answer;
 

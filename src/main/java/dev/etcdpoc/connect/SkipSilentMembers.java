@@ -102,11 +102,13 @@ final class SkipSilentMembers extends LoadBalancerProvider {
     }
 
     /**
-     * Members whose last request ran past its deadline, with when that stops counting. Keyed by
-     * round robin's subchannel, one per member (its addresses may only be read on gRPC's own thread).
+     * Members whose last request ran past its deadline (silent), or that refused it for want of a
+     * leader (refusing), with when that stops counting. Keyed by round robin's subchannel, one per
+     * member (its addresses may only be read on gRPC's own thread).
      */
     private static final class Suspects {
-        private final Map<LoadBalancer.Subchannel, Long> until = new ConcurrentHashMap<>();
+        private final Map<LoadBalancer.Subchannel, Long> silentUntil = new ConcurrentHashMap<>();
+        private final Map<LoadBalancer.Subchannel, Long> refusingUntil = new ConcurrentHashMap<>();
         private final Set<LoadBalancer.Subchannel> members = ConcurrentHashMap.newKeySet();
         private final AtomicLong lastProbe = new AtomicLong(System.nanoTime() - PROBE_INTERVAL_NANOS);
 
@@ -116,8 +118,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             return subchannel;
         }
 
-        void suspect(LoadBalancer.Subchannel member) {
-            until.put(member, System.nanoTime() + SUSPECT_NANOS);
+        void silent(LoadBalancer.Subchannel member) {
+            silentUntil.put(member, System.nanoTime() + SUSPECT_NANOS);
         }
 
         /**
@@ -148,7 +150,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     @Override
                     public void onClose(Status status, Metadata trailers) {
                         if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                            suspect(member);
+                            silent(member);
                         }
                     }
                 }, new Metadata());
@@ -158,8 +160,16 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             }
         }
 
-        boolean contains(LoadBalancer.Subchannel subchannel) {
-            Long end = until.get(subchannel);
+        boolean contains(LoadBalancer.Subchannel member) {
+            return isSilent(member) || holds(refusingUntil, member);
+        }
+
+        boolean isSilent(LoadBalancer.Subchannel member) {
+            return holds(silentUntil, member);
+        }
+
+        private static boolean holds(Map<LoadBalancer.Subchannel, Long> until, LoadBalancer.Subchannel member) {
+            Long end = until.get(member);
             return end != null && end - System.nanoTime() > 0;
         }
 
@@ -186,13 +196,14 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                             // A member that says it has no leader, or gave up waiting for one, cannot serve either.
                             boolean silent = status.getCode() == Status.Code.DEADLINE_EXCEEDED
                                 || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired();
-                            if (silent || RetryPolicy.cannotServe(status)) {
-                                suspect(member);
-                            }
                             if (silent) {
+                                silent(member);
                                 probeOthers(member);
+                            } else if (RetryPolicy.cannotServe(status)) {
+                                refusingUntil.put(member, System.nanoTime() + SUSPECT_NANOS);
                             } else if (status.isOk()) {
-                                until.remove(member);
+                                silentUntil.remove(member);
+                                refusingUntil.remove(member);
                             }
                             super.streamClosed(status);
                         }
@@ -229,18 +240,32 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
         }
 
+        /**
+         * Round robin's next member that is no suspect; else, when every ready member is one, the next
+         * that refuses rather than stays silent: a request that cannot succeed now should fail at once,
+         * and a member that answers is the first to serve again.
+         */
         private LoadBalancer.PickResult roundRobinSkippingSuspects(LoadBalancer.PickSubchannelArgs args) {
             Object avoided = args.getCallOptions().getOption(AVOIDED);
-            LoadBalancer.PickResult first = roundRobin.pickSubchannel(args);
-            LoadBalancer.PickResult pick = first;
-            for (int i = 1; i < TRIES && pick.getSubchannel() != null && skipped(pick.getSubchannel(), avoided); i++) {
-                pick = roundRobin.pickSubchannel(args);
+            LoadBalancer.PickResult best = null;
+            int bestRank = Integer.MAX_VALUE;
+            for (int i = 0; i < TRIES && bestRank > 0; i++) {
+                LoadBalancer.PickResult pick = roundRobin.pickSubchannel(args);
+                if (pick.getSubchannel() == null) {
+                    return best != null ? best : pick;
+                }
+                int rank = rank(pick.getSubchannel(), avoided);
+                if (rank < bestRank) {
+                    best = pick;
+                    bestRank = rank;
+                }
             }
-            return pick.getSubchannel() == null || skipped(pick.getSubchannel(), avoided) ? first : pick;
+            return best;
         }
 
-        private boolean skipped(LoadBalancer.Subchannel member, Object avoided) {
-            return member == avoided || suspects.contains(member);
+        /** 0: no suspect; 1: refuses; 2: the member the previous attempt got nothing from; 3: silent. */
+        private int rank(LoadBalancer.Subchannel member, Object avoided) {
+            return suspects.isSilent(member) ? 3 : member == avoided ? 2 : suspects.contains(member) ? 1 : 0;
         }
     }
 }

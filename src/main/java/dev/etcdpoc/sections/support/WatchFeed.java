@@ -2,6 +2,7 @@ package dev.etcdpoc.sections.support;
 
 import static dev.etcdpoc.core.Bytes.text;
 
+import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.core.Failures;
@@ -87,41 +88,71 @@ public final class WatchFeed implements AutoCloseable {
     public WatchResponse nextResponse(String what, Duration within) {
         int silentStreams = 1;
         long failingSince = 0;
+        DemoFailure lastFailure = null;
         long pauseMs = FIRST_PAUSE_MS;
+        // After a stream failed: watch again for as long as an election may take (or a request deadline, if shorter).
+        long allowance = Math.min(timeout.toNanos(), Await.ELECTION.toNanos());
         while (true) {
+            Duration wait = within;
+            if (lastFailure != null) {
+                long left = failingSince + allowance - System.nanoTime();
+                if (left <= 0) {
+                    throw notTakenUp(what, lastFailure, allowance);
+                }
+                wait = Duration.ofNanos(Math.min(within.toNanos(), left));
+            }
             Optional<WatchResponse> response;
             try {
-                response = arrivals.nextIfAny(what, within);
+                response = arrivals.nextIfAny(what, wait);
             } catch (DemoFailure failed) {
                 // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
-                // watch again, on another member, after a pause (an election takes about a second), for at
-                // most one wait; a cluster without a quorum refuses every new watch, and the failure says why.
-                long now = System.nanoTime();
-                failingSince = failingSince == 0 ? now : failingSince;
-                if (!Failures.isUnreachable(failed) || now - failingSince > within.toNanos()) {
+                // watch again after a pause, on another member; a cluster without a quorum refuses every new
+                // watch, and the failure says why.
+                if (!Failures.isUnreachable(failed)) {
                     throw failed;
                 }
+                failingSince = lastFailure == null ? System.nanoTime() : failingSince;
+                lastFailure = failed;
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
                 pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
-                watcher.close();
-                start(nextRevision);
+                reopen();
                 continue;
             }
-            if (response.isEmpty() && silentStreams < STREAMS) {
-                watcher.close();
-                start(nextRevision);
-                silentStreams++;
-                continue;
+            if (response.isEmpty()) {
+                if (lastFailure != null) {
+                    throw notTakenUp(what, lastFailure, allowance);
+                }
+                if (silentStreams < STREAMS) {
+                    reopen();
+                    silentStreams++;
+                    continue;
+                }
+                throw new DemoFailure(what + ": no watch event within " + Durations.format(within) + ", on any of " + STREAMS
+                    + " watch streams", new TimeoutException("no watch event"));
             }
-            WatchResponse events = response.orElseThrow(() -> new DemoFailure(what + ": no watch event within "
-                + Durations.format(within) + ", on any of " + STREAMS + " watch streams",
-                new TimeoutException("no watch event")));
+            WatchResponse events = response.get();
             if (!events.getEvents().isEmpty()) {
                 List<WatchEvent> list = events.getEvents();
                 nextRevision = list.get(list.size() - 1).getKeyValue().getModRevision() + 1;
                 return events;
             }
         }
+    }
+
+    private void reopen() {
+        watcher.close();
+        start(nextRevision);
+    }
+
+    /**
+     * The watch failed and no member took it up again in time: no answer, as far as the user can tell,
+     * with the last failure as the reason (a "no leader" there tells the diagnosis what to look for).
+     */
+    private static DemoFailure notTakenUp(String what, DemoFailure lastFailure, long allowanceNanos) {
+        TimeoutException noAnswer = new TimeoutException("no member took the watch up again");
+        noAnswer.initCause(lastFailure);
+        return new DemoFailure(lastFailure.getMessage() + ", and no member took it up again within "
+            + Durations.format(Duration.ofNanos(allowanceNanos)), noAnswer);
     }
 
     /** The next single event, whichever response it came in, within the request deadline. */
