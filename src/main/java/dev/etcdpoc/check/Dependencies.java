@@ -8,14 +8,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Which call another call's answer rests on, among one key's relevant calls: a read that returned a
- * value rests on the call that wrote it; a cas that succeeded from revision E on the write made at E; a
- * delete that deleted something on the last write with a known revision below its own. Without that
- * call the answer could never be given, so a smaller history that drops it is "not linearizable" for a
- * dull reason; witnesses keep such calls together.
+ * value rests on the call that wrote it; a cas that succeeded (or whose value was read) from revision E
+ * on the write made at E; a delete that deleted something, or a cas on "absent" that failed, on the
+ * last write with a known revision before its own. Without that call the answer could never be given,
+ * so a smaller history that drops it is "not linearizable" for a dull reason; witnesses keep such calls
+ * together.
  */
 final class Dependencies {
 
@@ -44,7 +46,7 @@ final class Dependencies {
             dependents.add(new ArrayList<>());
         }
         for (int i = 0; i < ops.size(); i++) {
-            Integer on = restsOn(ops.get(i), writerOfValue, writerAtRevision);
+            Integer on = restsOn(ops.get(i), writerOfValue, writerAtRevision, observed.keySet());
             dependency[i] = on == null || on == i ? -1 : on;
             if (dependency[i] >= 0) {
                 dependents.get(dependency[i]).add(i);
@@ -53,19 +55,27 @@ final class Dependencies {
     }
 
     private static Integer restsOn(Operation op, Map<String, Integer> writerOfValue,
-                                   NavigableMap<Long, Integer> writerAt) {
+                                   NavigableMap<Long, Integer> writerAt, Set<String> observed) {
         Response response = op.response();
         if (response instanceof Response.Read read && read.value() != null) {
             return writerOfValue.get(read.value());
         }
-        if (response instanceof Response.Swapped swapped && swapped.succeeded()) {
+        // An unanswered cas whose value was read succeeded too.
+        if (response instanceof Response.Swapped swapped && swapped.succeeded()
+            || op.request() instanceof Request.Cas cas && op.outcome() == Operation.Outcome.UNKNOWN
+                && observed.contains(cas.newValue())) {
             return writerAt.get(((Request.Cas) op.request()).expectedModRevision());
         }
+        Map.Entry<Long, Integer> before = null;
         if (response instanceof Response.Deleted deleted && deleted.count() == 1) {
-            Map.Entry<Long, Integer> before = writerAt.lowerEntry(deleted.revision());
-            return before == null ? null : before.getValue();
+            before = writerAt.lowerEntry(deleted.revision());
         }
-        return null;
+        // A compare on "absent" (0) that failed saw the key present.
+        if (response instanceof Response.Swapped swapped && !swapped.succeeded()
+            && ((Request.Cas) op.request()).expectedModRevision() == 0) {
+            before = writerAt.floorEntry(swapped.revision());
+        }
+        return before == null ? null : before.getValue();
     }
 
     /** Adds to {@code calls} every call a member rests on, transitively. */
