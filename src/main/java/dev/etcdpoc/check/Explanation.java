@@ -32,6 +32,7 @@ final class Explanation {
             .or(e::readFromTheFuture)
             .or(e::readAtWrongRevision)
             .or(e::staleRead)
+            .or(e::readMissedWrite)
             .or(e::doubleCas)
             .or(e::revisionsBackwards)
             .orElse("no order of these calls gives every one of them the answer it got");
@@ -88,6 +89,23 @@ final class Explanation {
                 && !(answer.value() == null && deletedAfter(latest.get().revisionMade(), read))) {
                 return Optional.of(readText(read) + " but the latest write completed before it was "
                     + writeText(latest.get()) + " (a stale read, or that write was lost)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> readMissedWrite() {
+        for (Operation read : witness) {
+            if (!(read.response() instanceof Response.Read answer)) {
+                continue;
+            }
+            for (Operation write : witness) {
+                Long made = write.revisionMade();
+                if (made != null && made > answer.modRevision() && made <= answer.revision()
+                    && !(answer.value() == null && deletedAfter(made, read))) {
+                    return Optional.of(readText(read) + " at rev " + answer.revision() + " but " + writeText(write)
+                        + " is at or below that revision");
+                }
             }
         }
         return Optional.empty();
