@@ -14,6 +14,17 @@ record Register(String value, long modRevision, long floor) {
     /** A key that was never written. */
     static final Register ABSENT = new Register(null, 0, 0);
 
+    /**
+     * What stands for any value no read returned: such values differ in nothing a later call can see (no
+     * read matches them, no compare matches {@link #SYMBOLIC}), so one state stands for them all.
+     */
+    private static final String UNSEEN = "(unseen)";
+
+    /** The key holding a value nobody read, at store revision at least {@code floor}. */
+    static Register unseen(long floor) {
+        return new Register(UNSEEN, SYMBOLIC, floor);
+    }
+
     boolean exists() {
         return value != null;
     }
@@ -21,12 +32,5 @@ record Register(String value, long modRevision, long floor) {
     /** The same key, seen at store revision {@code revision} (a read: nothing changes). */
     Register seenAt(long revision) {
         return new Register(value, modRevision, revision);
-    }
-
-    String text() {
-        if (value == null) {
-            return "absent";
-        }
-        return modRevision == SYMBOLIC ? value + "@rev?" : value + "@rev" + modRevision;
     }
 }

@@ -8,9 +8,9 @@ import java.util.Objects;
  * its recorded answer can take effect in a given state, and what the state becomes.
  *
  * <p>A call with an unknown outcome takes effect when applied (a cas only if its compare holds); "it
- * never took effect" is the search placing it after every other call, where it changes nothing anyone
- * saw. Such a write's revision is the one some read saw its (unique) value at, or {@link
- * Register#SYMBOLIC} when no read saw it.
+ * never took effect" is the search not placing it, or placing it after every other call, where it
+ * changes nothing anyone saw. Such a write's revision is the one some read saw its (unique) value at;
+ * when no read saw it, the value is {@link Register#unseen} and the store revision rises by at least one.
  */
 final class RegisterModel {
 
@@ -19,6 +19,34 @@ final class RegisterModel {
     /** @param observedRevisions for each value some read returned, the mod revision it returned */
     RegisterModel(Map<String, Long> observedRevisions) {
         this.observedRevisions = Map.copyOf(observedRevisions);
+    }
+
+    /**
+     * Whether {@code op} can always come last: an unanswered delete, or an unanswered write whose value
+     * nobody read (its revision stays symbolic, so no check on it can fail). Such a call never has to be
+     * placed for a history to be linearizable, and placing it can only narrow what may follow.
+     */
+    boolean deferrable(Operation op) {
+        return op.outcome() == Operation.Outcome.UNKNOWN
+            && (op.request() instanceof Request.Delete || !observedRevisions.containsKey(op.writtenValue()));
+    }
+
+    /**
+     * The highest floor at which {@code op} can still be placed ({@link Long#MAX_VALUE} for no limit): a
+     * read's or unchanged call's header revision, a write's revision less one. Floors only grow, so once
+     * the floor is above it the call can never be placed.
+     */
+    long ceiling(Operation op) {
+        Long made = op.revisionMade();
+        if (made != null) {
+            return made - 1;
+        }
+        Long header = op.headerRevision();
+        if (header != null) {
+            return header;
+        }
+        Long seen = op.writtenValue() == null ? null : observedRevisions.get(op.writtenValue());
+        return seen == null ? Long.MAX_VALUE : seen - 1;
     }
 
     /** The state after {@code op} in {@code state}, or null when its answer cannot be given there. */
@@ -67,7 +95,7 @@ final class RegisterModel {
     private Register writeUnseen(Register state, String value) {
         Long seen = observedRevisions.get(value);
         if (seen == null) {
-            return new Register(value, Register.SYMBOLIC, state.floor() + 1);
+            return Register.unseen(state.floor() + 1);
         }
         return write(state, value, seen);
     }

@@ -2,24 +2,31 @@ package dev.etcdpoc.check;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
  * Wing and Gong's search for a linearization of one key's calls, with Lowe's memoisation, the way
  * Porcupine does it: the calls' invocations and completions in time order form a linked list; the search
  * repeatedly takes out ("lifts") the first call that the model accepts in the current state, and backs
- * up when it meets the completion of a call it has not yet placed. A (set of placed calls, state) pair
- * reached once is never explored again, which keeps histories of thousands of calls fast.
+ * up when it meets the completion of a call it has not yet placed. States already reached are not
+ * explored again ({@link Memo}).
  *
  * <p>A call without an answer ({@link Operation.Outcome#UNKNOWN}) completes "at infinity": it may be
- * placed anywhere after its invocation, including after everything else. When two events have the same
- * time the invocation comes first, so equal times count as overlapping (no false alarm from a coarse
- * clock).
+ * placed anywhere after its invocation, or never; but one whose value a read returned completes when the
+ * first such read did, as it must have taken effect before. Those that can always come last
+ * ({@link RegisterModel#deferrable}) need not be placed at all: the search succeeds once every other call
+ * is placed, and in each state tries them only after the others.
+ *
+ * <p>etcd's revisions order the calls too: a state whose floor is above what some unplaced call allows
+ * ({@link Placement#ceiling()}) is a dead end, dropped at once instead of after exploring it. With that,
+ * histories of thousands of calls with many unanswered ones take milliseconds.
+ *
+ * <p>When two events have the same time the invocation comes first, so equal times count as
+ * overlapping (no false alarm from a coarse clock).
  */
 final class Search {
 
@@ -33,10 +40,6 @@ final class Search {
     record Outcome(Result result, List<Operation> reached) {
     }
 
-    /** A placed set and a state, the memo's key. */
-    private record Seen(BitSet placed, Register state) {
-    }
-
     private static final int END = -1;
     private static final int HEAD = 0;
 
@@ -48,10 +51,12 @@ final class Search {
     private final int[] opOf;
     private final boolean[] isCall;
     private final int[] match;
+    private final Map<String, Long> readBy;
 
     private Search(List<Operation> ops, RegisterModel model) {
         this.ops = ops;
         this.model = model;
+        this.readBy = firstReads(ops);
         int n = ops.size();
         next = new int[2 * n + 1];
         prev = new int[2 * n + 1];
@@ -82,7 +87,23 @@ final class Search {
         if (event % 2 == 0) {
             return op.invoked();
         }
-        return op.outcome() == Operation.Outcome.UNKNOWN ? Long.MAX_VALUE : op.completed();
+        if (op.outcome() != Operation.Outcome.UNKNOWN) {
+            return op.completed();
+        }
+        // Never before its own invocation, even when a read returned its value earlier (a violation the
+        // search finds): a completion before the call would break the list.
+        return Math.max(op.invoked(), readBy.getOrDefault(op.writtenValue(), Long.MAX_VALUE));
+    }
+
+    /** For each value some read returned, when the first of those reads completed. */
+    private static Map<String, Long> firstReads(List<Operation> ops) {
+        Map<String, Long> readBy = new HashMap<>();
+        for (Operation op : ops) {
+            if (op.response() instanceof Response.Read read && read.value() != null) {
+                readBy.merge(read.value(), op.completed(), Math::min);
+            }
+        }
+        return readBy;
     }
 
     /** Searches for a linearization of {@code ops}, in invocation order, from an absent key. */
@@ -91,36 +112,45 @@ final class Search {
     }
 
     private Outcome run(Deadline deadline) {
-        BitSet placed = new BitSet(ops.size());
-        Set<Seen> seen = new HashSet<>();
+        Placement placement = new Placement(ops, model);
+        Memo memo = new Memo();
         int[] stackNode = new int[ops.size()];
         Register[] stackState = new Register[ops.size()];
+        boolean[] stackLater = new boolean[ops.size()];
         int depth = 0;
         Register state = Register.ABSENT;
         int furthest = 0;
         long steps = 0;
         int node = next[HEAD];
-        while (next[HEAD] != END) {
+        // Each state's calls are tried in two rounds: first those that must be placed, then ("later")
+        // the deferrable ones, so that a deferrable call is placed only when nothing works without it.
+        boolean later = false;
+        while (!placement.complete()) {
             if ((++steps & 0x3FF) == 0 && deadline.passed()) {
                 return new Outcome(Result.TIMED_OUT, List.of());
             }
             if (isCall[node]) {
-                Register after = model.apply(state, ops.get(opOf[node]));
+                int op = opOf[node];
+                Register after = placement.deferrable(op) == later ? model.apply(state, ops.get(op)) : null;
                 if (after != null) {
-                    placed.set(opOf[node]);
-                    if (!seen.contains(new Seen(placed, after))) {
-                        seen.add(new Seen((BitSet) placed.clone(), after));
+                    placement.place(op);
+                    if (after.floor() <= placement.ceiling() && memo.firstVisit(placement, after)) {
                         stackNode[depth] = node;
-                        stackState[depth++] = state;
+                        stackState[depth] = state;
+                        stackLater[depth++] = later;
                         state = after;
                         lift(node);
                         node = next[HEAD];
+                        later = false;
                         continue;
                     }
-                    placed.clear(opOf[node]);
+                    placement.unplace(op);
                 }
                 // The list always ends with a completion, so a call always has a next node.
                 node = next[node];
+            } else if (!later) {
+                later = true;
+                node = next[HEAD];
             } else {
                 furthest = Math.max(furthest, node);
                 if (depth == 0) {
@@ -128,7 +158,8 @@ final class Search {
                 }
                 node = stackNode[--depth];
                 state = stackState[depth];
-                placed.clear(opOf[node]);
+                later = stackLater[depth];
+                placement.unplace(opOf[node]);
                 unlift(node);
                 node = next[node];
             }
