@@ -8,16 +8,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Which call another call's answer rests on, among one key's relevant calls: a read that returned a
  * value rests on the call that wrote it; a cas that succeeded (or whose value was read) from revision E
- * on the write made at E; a delete that deleted something, or a cas on "absent" that failed, on the
- * last write with a known revision before its own. Without that call the answer could never be given,
- * so a smaller history that drops it is "not linearizable" for a dull reason; witnesses keep such calls
- * together.
+ * on the write made at E, or from 0 on the last write before it (what made the key absent); a delete
+ * that deleted something on the last write before it; a call that saw
+ * the key as it was at its header revision H without changing it (a read of nothing, a delete of nothing,
+ * a compare that failed) on the last write at or before H. Without that call the answer could be wrong
+ * for a dull reason (a read of nothing "missing" a put whose delete was dropped), so witnesses keep such
+ * calls together. Writes count when their revision is known: from their answer, or from a read of their
+ * value.
  */
 final class Dependencies {
 
@@ -26,18 +28,18 @@ final class Dependencies {
 
     /** @param ops one key's relevant calls, in invocation order; indexes below are into this list */
     Dependencies(List<Operation> ops) {
-        Map<String, Integer> writerOfValue = new HashMap<>();
-        NavigableMap<Long, Integer> writerAtRevision = new TreeMap<>();
         Map<String, Long> observed = KeyHistory.observedRevisions(ops);
+        Map<String, Integer> writerOfValue = new HashMap<>();
+        NavigableMap<Long, Integer> writes = new TreeMap<>();
         for (int i = 0; i < ops.size(); i++) {
             String value = ops.get(i).writtenValue();
+            Long revision = ops.get(i).revisionMade();
             if (value != null) {
                 writerOfValue.put(value, i);
-                Long revision = ops.get(i).revisionMade();
                 revision = revision != null ? revision : observed.get(value);
-                if (revision != null) {
-                    writerAtRevision.put(revision, i);
-                }
+            }
+            if (revision != null) {
+                writes.put(revision, i);
             }
         }
         dependency = new int[ops.size()];
@@ -46,7 +48,7 @@ final class Dependencies {
             dependents.add(new ArrayList<>());
         }
         for (int i = 0; i < ops.size(); i++) {
-            Integer on = restsOn(ops.get(i), writerOfValue, writerAtRevision, observed.keySet());
+            Integer on = restsOn(ops.get(i), writerOfValue, writes, observed);
             dependency[i] = on == null || on == i ? -1 : on;
             if (dependency[i] >= 0) {
                 dependents.get(dependency[i]).add(i);
@@ -55,27 +57,29 @@ final class Dependencies {
     }
 
     private static Integer restsOn(Operation op, Map<String, Integer> writerOfValue,
-                                   NavigableMap<Long, Integer> writerAt, Set<String> observed) {
-        Response response = op.response();
-        if (response instanceof Response.Read read && read.value() != null) {
+                                   NavigableMap<Long, Integer> writes, Map<String, Long> observed) {
+        if (op.response() instanceof Response.Read read && read.value() != null) {
             return writerOfValue.get(read.value());
         }
-        // An unanswered cas whose value was read succeeded too.
-        if (response instanceof Response.Swapped swapped && swapped.succeeded()
-            || op.request() instanceof Request.Cas cas && op.outcome() == Operation.Outcome.UNKNOWN
-                && observed.contains(cas.newValue())) {
-            return writerAt.get(((Request.Cas) op.request()).expectedModRevision());
+        Long made = op.revisionMade();
+        if (op.request() instanceof Request.Cas cas) {
+            // An unanswered cas whose value was read succeeded too, at the revision it was read at.
+            made = made != null || op.outcome() != Operation.Outcome.UNKNOWN ? made : observed.get(cas.newValue());
+            if (made != null) {
+                // From E > 0: the write at E; from 0 ("absent"): whatever made the key absent.
+                long expected = cas.expectedModRevision();
+                return expected > 0 ? writes.get(expected) : valueOf(writes.lowerEntry(made));
+            }
         }
-        Map.Entry<Long, Integer> before = null;
-        if (response instanceof Response.Deleted deleted && deleted.count() == 1) {
-            before = writerAt.lowerEntry(deleted.revision());
+        if (op.response() instanceof Response.Deleted && made != null) {
+            return valueOf(writes.lowerEntry(made));
         }
-        // A compare on "absent" (0) that failed saw the key present.
-        if (response instanceof Response.Swapped swapped && !swapped.succeeded()
-            && ((Request.Cas) op.request()).expectedModRevision() == 0) {
-            before = writerAt.floorEntry(swapped.revision());
-        }
-        return before == null ? null : before.getValue();
+        return op.outcome() == Operation.Outcome.OK && made == null
+            ? valueOf(writes.floorEntry(op.headerRevision())) : null;
+    }
+
+    private static Integer valueOf(Map.Entry<Long, Integer> write) {
+        return write == null ? null : write.getValue();
     }
 
     /** Adds to {@code calls} every call a member rests on, transitively. */

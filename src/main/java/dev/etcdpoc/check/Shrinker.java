@@ -10,8 +10,10 @@ import java.util.Map;
  * first the calls up to where the search got stuck, then greedy delta debugging (drop halves, then
  * quarters, ... then single calls, for as long as the rest stays non-linearizable). A call is dropped
  * together with the calls whose answers rest on it ({@link Dependencies}), so the witness never blames a
- * read for a value whose writer was dropped. The result is 1-minimal when the budget allows (no single
- * call can go), not necessarily the smallest such set.
+ * read for a value whose writer was dropped. Unanswered calls that can always come last stay in the
+ * background of every check and out of the witness: the witness stays non-linearizable whichever of them
+ * took effect, so none of them could explain it away. The result is 1-minimal when the budget allows (no
+ * single call can go), not necessarily the smallest such set.
  */
 final class Shrinker {
 
@@ -21,12 +23,17 @@ final class Shrinker {
 
     private final List<Operation> ops;
     private final Dependencies dependencies;
+    private final BitSet background = new BitSet();
     private final Deadline budget;
 
     private Shrinker(List<Operation> ops, Deadline budget) {
         this.ops = ops;
         this.dependencies = new Dependencies(ops);
         this.budget = budget;
+        RegisterModel model = KeyHistory.model(ops);
+        for (int i = 0; i < ops.size(); i++) {
+            background.set(i, model.deferrable(ops.get(i)));
+        }
     }
 
     /**
@@ -72,16 +79,20 @@ final class Shrinker {
         BitSet start = new BitSet(ops.size());
         reached.forEach(op -> start.set(index.get(op)));
         dependencies.close(start);
+        start.andNot(background);
         if (violates(start)) {
             return start;
         }
         BitSet all = new BitSet(ops.size());
         all.set(0, ops.size());
+        all.andNot(background);
         return all;
     }
 
     private boolean violates(BitSet calls) {
-        return KeyHistory.search(select(calls), budget).result() == Search.Result.NOT_LINEARIZABLE;
+        BitSet checked = (BitSet) calls.clone();
+        checked.or(background);
+        return KeyHistory.search(select(checked), budget).result() == Search.Result.NOT_LINEARIZABLE;
     }
 
     private List<Operation> select(BitSet calls) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The checker against histories a simulated etcd made: linearizable ones, and ones with a fault put in. */
@@ -50,6 +52,32 @@ class GeneratedHistoryTest {
         assertThat(verdict.status()).isEqualTo(KeyVerdict.Status.NOT_LINEARIZABLE);
         assertThat(verdict.witness()).hasSizeLessThanOrEqualTo(3).contains(firstWrite);
         assertThat(verdict.reason()).contains("a stale read");
+    }
+
+    @Test
+    void witnessOfOneWrongReadHoldsThatRead() {
+        // The history without the wrong read is linearizable, so an honest witness must hold it: one
+        // without it could only come from dropping the call that explained another answer.
+        Random random = new Random(3);
+        for (long seed = 0; seed < 40; seed++) {
+            List<Operation> history = new ArrayList<>(SimulatedHistory.generate(seed, 600, 1, 10, 0.1, 0.02));
+            List<Operation> puts = history.stream().filter(op -> op.response() instanceof Response.Written).toList();
+            List<Integer> reads = IntStream.range(0, history.size())
+                .filter(i -> history.get(i).response() instanceof Response.Read).boxed().toList();
+            int at = reads.get(random.nextInt(reads.size()));
+            Operation read = history.get(at);
+            Operation put = puts.get(random.nextInt(puts.size()));
+            long written = ((Response.Written) put.response()).revision();
+            Operation wrong = new Operation(read.client(), read.invoked(), read.completed(), read.request(),
+                new Response.Read(((Request.Put) put.request()).value(), written,
+                    Math.max(written, ((Response.Read) read.response()).revision())));
+            history.set(at, wrong);
+
+            for (KeyVerdict key : Linearizability.check(history).keys(KeyVerdict.Status.NOT_LINEARIZABLE)) {
+                assertThat(key.witness()).as("seed " + seed + "\n" + String.join("\n", key.lines(0)))
+                    .contains(wrong);
+            }
+        }
     }
 
     @Test
