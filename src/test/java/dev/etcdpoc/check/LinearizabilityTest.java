@@ -11,6 +11,7 @@ import static dev.etcdpoc.check.Calls.putFailed;
 import static dev.etcdpoc.check.Calls.putUnknown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -208,8 +209,8 @@ class LinearizabilityTest {
             getAbsent(2, 6, 7, "bad", 3)));
         assertThat(report.linearizable()).isFalse();
         assertThat(report.keys()).extracting(KeyVerdict::key, KeyVerdict::status).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("bad", KeyVerdict.Status.NOT_LINEARIZABLE),
-            org.assertj.core.groups.Tuple.tuple("good", KeyVerdict.Status.LINEARIZABLE));
+            tuple("bad", KeyVerdict.Status.NOT_LINEARIZABLE),
+            tuple("good", KeyVerdict.Status.LINEARIZABLE));
     }
 
     @Test
