@@ -1,0 +1,37 @@
+package dev.etcdpoc.check;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one watch on a key prefix delivered, response by response. A watch resumed after a failure has
+ * one segment per stream, each from the revision it was (re)started at.
+ *
+ * @param name   how violations name the watch
+ * @param prefix the watched keys are those starting with it
+ */
+public record RecordedWatch(String name, String prefix, List<Segment> segments) {
+
+    /**
+     * One stream of the watch.
+     *
+     * @param startRevision the revision it was started from; 0 when "from now", whose first event
+     *                      cannot be checked
+     * @param responses     the responses in the order they came, each the events it carried
+     */
+    public record Segment(long startRevision, List<List<WatchEvent>> responses) {
+        public Segment {
+            responses = responses.stream().map(List::copyOf).toList();
+        }
+    }
+
+    public RecordedWatch {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(prefix, "prefix");
+        segments = List.copyOf(segments);
+    }
+
+    boolean watches(String key) {
+        return key.startsWith(prefix);
+    }
+}

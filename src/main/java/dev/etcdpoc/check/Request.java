@@ -1,0 +1,72 @@
+package dev.etcdpoc.check;
+
+import java.util.Objects;
+
+/**
+ * What a client asked etcd to do, always to one key. Each kind says in {@link #text()} how it is
+ * printed in a witness line.
+ */
+public sealed interface Request {
+
+    /** The one key the request reads or writes. */
+    String key();
+
+    /** One short line, such as {@code put(k, v7)}. */
+    String text();
+
+    /** Writes {@code value} to {@code key}. */
+    record Put(String key, String value) implements Request {
+        public Put {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public String text() {
+            return "put(" + key + ", " + value + ")";
+        }
+    }
+
+    /** Reads {@code key}. */
+    record Get(String key) implements Request {
+        public Get {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public String text() {
+            return "get(" + key + ")";
+        }
+    }
+
+    /** Deletes {@code key}. */
+    record Delete(String key) implements Request {
+        public Delete {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public String text() {
+            return "delete(" + key + ")";
+        }
+    }
+
+    /**
+     * etcd's {@code Txn().If(modRevision(key) == expectedModRevision).Then(put(key, newValue))}.
+     * An expected revision of 0 means "the key does not exist", as in etcd.
+     */
+    record Cas(String key, long expectedModRevision, String newValue) implements Request {
+        public Cas {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(newValue, "newValue");
+            if (expectedModRevision < 0) {
+                throw new IllegalArgumentException("expected mod revision " + expectedModRevision + " is negative");
+            }
+        }
+
+        @Override
+        public String text() {
+            return "cas(" + key + ", if rev " + expectedModRevision + " then " + newValue + ")";
+        }
+    }
+}
