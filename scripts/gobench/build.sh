@@ -74,21 +74,18 @@ SOURCES
   mkdir "$tmp/root"
   local deb
   for deb in "$tmp"/*.deb; do
-    dpkg-deb -x "$deb" "$tmp/root"
+    # (fetch runs as `fetch || exit 1`, where set -e is off: every step checks for itself.)
+    dpkg-deb -x "$deb" "$tmp/root" || { say "dpkg-deb -x $(basename "$deb") failed"; rm -rf "$tmp"; return 1; }
     printf '%s %s %s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)" "$(stat -c %s "$deb")" >> "$tmp/root/PACKAGES"
   done
-  # Symlinks to an absolute path point into the system; point them into the tree instead.
+  # A symlink to an absolute path points into the system: point it into the tree (where the tree
+  # will be) instead. (Debian's sid packages here had none.)
   local link target
   while IFS= read -r -d '' link; do
     target=$(readlink "$link")
-    case $target in /*) ln -sfn "$tmp/root$target" "$link" ;; esac
+    case $target in /*) ln -sfn "$root$target" "$link" ;; esac
   done < <(find "$tmp/root" -type l -print0)
-  rm -rf "${root:?}" && mv "$tmp/root" "$root"
-  # The tree's absolute links named the temp folder: name the final one.
-  while IFS= read -r -d '' link; do
-    target=$(readlink "$link")
-    case $target in "$tmp/root"/*) ln -sfn "$root${target#"$tmp/root"}" "$link" ;; esac
-  done < <(find "$root" -type l -print0)
+  rm -rf "${root:?}" && mv "$tmp/root" "$root" || { say "could not move the tree to $root"; rm -rf "$tmp"; return 1; }
   rm -rf "$tmp" "$apt"
   say "unpacked $(wc -l < "$root/PACKAGES") packages into $root ($(du -sh "$root" | cut -f1)) in $((SECONDS - started)) s"
 }
