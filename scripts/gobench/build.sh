@@ -41,7 +41,9 @@ wanted() { grep -E '^golang-(go|src|1\.[0-9]+-(go|src))$|^golang-.*-dev$'; }
 
 # Resolves, downloads and unpacks into $root; the tree appears whole or not at all.
 fetch() {
-  local apt=$home/apt/$suite tmp started=$SECONDS
+  local apt=$home/apt/$suite tmp= started=$SECONDS
+  # (fetch runs as `fetch || exit 1`, where set -e is off: every step checks for itself.)
+  failed() { say "$*"; rm -rf "$apt" ${tmp:+"$tmp"}; return 1; }
   command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 \
     || { say "needs apt-get and dpkg-deb (Debian's packages are the only source it uses)"; return 1; }
   rm -rf "$apt" && mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
@@ -58,10 +60,10 @@ SOURCES
   # As root apt downloads as the user _apt, who may not write here; the files are ours anyway.
   [ "$(id -u)" -eq 0 ] && opts+=(-o APT::Sandbox::User=root)
   say "resolving golang-go and golang-etcd-server-dev in Debian $suite (private apt state in $apt)"
-  apt-get "${opts[@]}" update >/dev/null || { say "apt-get update for $suite failed"; return 1; }
+  apt-get "${opts[@]}" update >/dev/null || { failed "apt-get update for $suite failed"; return 1; }
   # An empty status file: apt installs into an empty system, so this is the whole closure.
   apt-get "${opts[@]}" -s --no-install-recommends install golang-go golang-etcd-server-dev > "$apt/closure" \
-    || { say "apt cannot resolve golang-go golang-etcd-server-dev in $suite"; return 1; }
+    || { failed "apt cannot resolve golang-go golang-etcd-server-dev in $suite"; return 1; }
   sed -nE 's/^Inst ([^ ]+) \(([^ ]+) .*/\1 \2/p' "$apt/closure" > "$apt/all"
   cut -d' ' -f1 "$apt/all" | wanted > "$apt/names"
   say "closure: $(wc -l < "$apt/all") packages; fetching $(wc -l < "$apt/names") (the toolchain and golang-*-dev), skipping: $(cut -d' ' -f1 "$apt/all" | grep -vxFf "$apt/names" | paste -sd' ' -)"
@@ -69,13 +71,12 @@ SOURCES
   # name=version: exactly what was resolved.
   (cd "$tmp" && awk 'NR == FNR {want[$1]; next} $1 in want {print $1 "=" $2}' "$apt/names" "$apt/all" \
     | xargs apt-get "${opts[@]}" download >/dev/null) \
-    || { say "apt-get download from $suite failed"; rm -rf "$tmp"; return 1; }
+    || { failed "apt-get download from $suite failed"; return 1; }
   say "downloaded $(du -cb "$tmp"/*.deb | tail -n 1 | awk '{printf "%.0f MB", $1 / 1e6}') in $((SECONDS - started)) s; unpacking"
   mkdir "$tmp/root"
   local deb
   for deb in "$tmp"/*.deb; do
-    # (fetch runs as `fetch || exit 1`, where set -e is off: every step checks for itself.)
-    dpkg-deb -x "$deb" "$tmp/root" || { say "dpkg-deb -x $(basename "$deb") failed"; rm -rf "$tmp"; return 1; }
+    dpkg-deb -x "$deb" "$tmp/root" || { failed "dpkg-deb -x $(basename "$deb") failed"; return 1; }
     printf '%s %s %s\n' "$(dpkg-deb -f "$deb" Package)" "$(dpkg-deb -f "$deb" Version)" "$(stat -c %s "$deb")" >> "$tmp/root/PACKAGES"
   done
   # A symlink to an absolute path points into the system: point it into the tree (where the tree
@@ -85,7 +86,7 @@ SOURCES
     target=$(readlink "$link")
     case $target in /*) ln -sfn "$root$target" "$link" ;; esac
   done < <(find "$tmp/root" -type l -print0)
-  rm -rf "${root:?}" && mv "$tmp/root" "$root" || { say "could not move the tree to $root"; rm -rf "$tmp"; return 1; }
+  rm -rf "${root:?}" && mv "$tmp/root" "$root" || { failed "could not move the tree to $root"; return 1; }
   rm -rf "$tmp" "$apt"
   say "unpacked $(wc -l < "$root/PACKAGES") packages into $root ($(du -sh "$root" | cut -f1)) in $((SECONDS - started)) s"
 }
