@@ -7,6 +7,7 @@ import dev.etcdpoc.connect.ConnectionOptions;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.core.Quoting;
+import dev.etcdpoc.recipes.RecipeException;
 import dev.etcdpoc.sections.SectionContext;
 import dev.etcdpoc.sections.Sections;
 import java.io.IOException;
@@ -181,14 +182,17 @@ public final class Main implements Callable<Integer> {
                     // Nobody else can use an etcd this run started: no turn to wait for, no data of others.
                     run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true));
                 } else {
-                    try (RunTurn turn = RunTurn.take(etcd.client(), etcd.clients().timeout(), err)) {
-                        ForeignKeys.refuseIfPresent(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
+                    try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), err)) {
+                        ExistingKeys.refuseIfAny(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
                         run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory));
                         turn.requireHeld();
                     }
                 }
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
+            } catch (RecipeException e) {
+                // A recipe's words (its request, jetcd's cause) as the demo's own failures read.
+                throw etcd.explain(new DemoFailure(Failures.describe(e), e));
             }
         }
         return 0;

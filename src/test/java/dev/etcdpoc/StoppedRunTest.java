@@ -51,7 +51,7 @@ class StoppedRunTest {
             assertThat(poc.exitValue()).as("exit code after SIG%s", signal).isEqualTo(exitCode);
             // Right after the exit, not after a TTL: the run revoked them on its way out.
             assertThat(check.leaseCount()).as("leases right after the run exited").isEqualTo(leasesBefore);
-            assertThat(check.count(RunTurn.LOCK + "/")).as("the run's turn").isZero();
+            assertThat(check.count(OneRunAtATime.LOCK + "/")).as("the run's turn").isZero();
             assertThat(check.count("demo/lease/")).as("the section's registrations").isZero();
             users.assertUntouched();
         }

@@ -53,7 +53,9 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private Metadata headers;
     private Q request;
     private RetryPolicy.Rule rule;
+    /** When the request's time is up: its whole budget, or sooner while it meets quick failures only. */
     private long endNanos;
+    private long budgetEndNanos;
     private long seenBefore;
     private boolean outcomeUnknown;
     private long pauseMs = FIRST_PAUSE_MS;
@@ -100,7 +102,8 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         oneTry = memory.unavailable();
         long time = oneTry ? Math.min(memory.timeout().toNanos(), UNAVAILABLE_TRY_NANOS)
             : memory.timeout().toNanos() * RetryPolicy.ATTEMPT_DEADLINES_PER_REQUEST;
-        endNanos = System.nanoTime() + time;
+        budgetEndNanos = System.nanoTime() + time;
+        endNanos = budgetEndNanos;
         seenBefore = memory.revisionSeen();
         attempt(options);
     }
@@ -167,7 +170,11 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             // Failed at once (no leader, a connection refused or dropped): such failures for longer than an
             // election takes (or a deadline, if shorter) are members that stay without a leader (no quorum,
             // or cut off) or out of reach, and the request ends there.
-            endNanos = Math.min(endNanos, firstRefusal() + Math.min(memory.timeout().toNanos(), Await.ELECTION.toNanos()));
+            endNanos = Math.min(budgetEndNanos, firstRefusal() + Math.min(memory.timeout().toNanos(), Await.ELECTION.toNanos()));
+        } else {
+            // A member held it to its deadline (or etcd gave up on the commit): the quick failures before are over.
+            firstRefusalNanos = 0;
+            endNanos = budgetEndNanos;
         }
         if (!timeLeftForAnother()) {
             memory.foundUnavailable();

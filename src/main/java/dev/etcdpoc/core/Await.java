@@ -34,10 +34,18 @@ public final class Await {
     private Await() {
     }
 
+    /**
+     * How long to wait for one request's answer when each try has {@code timeout}: the client's tries take
+     * at most {@link #ATTEMPT_DEADLINES_PER_REQUEST} deadlines; one more only catches a future that never completes.
+     */
+    public static Duration requestWait(Duration timeout) {
+        return timeout.multipliedBy(DEADLINES_PER_WAIT);
+    }
+
     /** The future's value, or a {@link DemoFailure} naming {@code what} if it failed or took longer than {@code timeout}. */
     public static <T> T result(CompletableFuture<T> future, Duration timeout, String what) {
         try {
-            return future.get(timeout.toMillis() * DEADLINES_PER_WAIT, TimeUnit.MILLISECONDS);
+            return future.get(requestWait(timeout).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             throw noAnswer(what, timeout, e);

@@ -1,5 +1,6 @@
 package dev.etcdpoc.core;
 
+import dev.etcdpoc.recipes.RecipeException;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
@@ -46,6 +47,10 @@ public final class Failures {
 
     /** A short cause, e.g. "connection refused", "authentication failed: wrong user or password" or "etcdserver: no leader". */
     public static String describe(Throwable failure) {
+        if (failure instanceof RecipeException && failure.getCause() != null) {
+            // A recipe names its request; what went wrong is its cause, in the same words as everywhere else.
+            return failure.getMessage() + ": " + describe(failure.getCause());
+        }
         Optional<String> security = security(failure);
         if (security.isPresent()) {
             return security.get();
@@ -169,6 +174,7 @@ public final class Failures {
         if (t instanceof DemoFailure) {
             return Optional.of(t.getMessage());
         }
+
         if (t instanceof UnknownHostException) {
             return Optional.of("unknown host " + t.getMessage());
         }

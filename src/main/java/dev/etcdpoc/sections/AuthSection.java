@@ -7,7 +7,7 @@ import dev.etcdpoc.connect.Credentials;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.core.Undo;
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.OwnedKeys;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -48,7 +48,7 @@ public final class AuthSection implements Section {
         try (Undo role = create(ctx, auth.roleAdd(bytes(ROLE)), "ROLE ADD " + ROLE, () -> auth.roleDelete(bytes(ROLE)));
              Undo user = create(ctx, auth.userAdd(bytes(USER), bytes(limited.password())), "USER ADD " + USER,
                  () -> auth.userDelete(bytes(USER)));
-             CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
+             OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait())) {
             // A prefix permission is a key range: from the prefix up to, not including, the prefix with its last byte + 1.
             // jetcd's --namespace applies to keys, not to permissions, so the range includes it.
             ByteSequence prefix = bytes(ctx.clients().namespace() + PREFIX);

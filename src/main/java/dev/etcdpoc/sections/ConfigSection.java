@@ -4,11 +4,11 @@ import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
-import dev.etcdpoc.sections.support.Arrivals;
-import dev.etcdpoc.sections.support.ConfigCache.Change;
-import dev.etcdpoc.sections.support.ConfigCache.Update;
-import dev.etcdpoc.sections.support.ConfigCache;
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.ConfigCache;
+import dev.etcdpoc.recipes.ConfigCache.Change;
+import dev.etcdpoc.recipes.ConfigCache.Update;
+import dev.etcdpoc.recipes.OwnedKeys;
+import dev.etcdpoc.sections.support.StreamInbox;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Live configuration: a service loads a prefix once and then follows every change by watch
- * ({@link ConfigCache}). Another client changes the configuration; the cache follows each change at
- * its revision, survives its watch being cut, and ends equal to what etcd stores.
+ * Narrates {@link ConfigCache}: a service loads a prefix once and follows every change by watch.
+ * Another client changes the configuration; the cache follows each change at its revision, survives its
+ * watch being cut, and ends equal to what etcd stores.
  */
 public final class ConfigSection implements Section {
     private static final String PREFIX = "demo/config/";
@@ -45,7 +45,7 @@ public final class ConfigSection implements Section {
         initial.put(RETRIES, "3");
         initial.put(FEATURE, "off");
         long created = create(ctx, kv, initial);
-        try (CreatedKeys createdKeys = new CreatedKeys(ctx.client(), ctx.timeout());
+        try (OwnedKeys createdKeys = new OwnedKeys(ctx.client(), ctx.requestWait());
              // "Another client": an operator's tool, another service instance. Built like the demo's own client.
              Client other = ctx.connectAs(ctx.credentials().orElse(null))) {
             initial.keySet().forEach(key -> createdKeys.add(key, created));
@@ -53,8 +53,9 @@ public final class ConfigSection implements Section {
                 + " (revision " + created + ")");
 
             // The listener runs on jetcd's thread: it only queues, the section prints in its own order.
-            Arrivals<Update> updates = new Arrivals<>(Update.class, "config cache");
-            try (ConfigCache cache = ConfigCache.start(ctx.client(), bytes(PREFIX), ctx.timeout(), updates::add)) {
+            StreamInbox<Update> updates = new StreamInbox<>(Update.class, "config cache");
+            // Its loads wait as long as the client's attempts of one request may take; it checks its watch every half of that.
+            try (ConfigCache cache = ConfigCache.start(ctx.client(), bytes(PREFIX), ctx.timeout().multipliedBy(2), updates::add)) {
                 ConfigCache.Snapshot loaded = cache.snapshot();
                 ctx.expect("what the cache loaded from " + PREFIX, loaded.values(), new TreeMap<>(initial));
                 ctx.out().println("LOAD " + PREFIX + ": " + loaded.values().size() + " keys at revision " + loaded.revision());
@@ -83,7 +84,7 @@ public final class ConfigSection implements Section {
 
                 // The end: a linearizable read (the default) sees every write acknowledged anywhere in the cluster.
                 GetResponse now = ctx.await(kv.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()), "GET " + PREFIX);
-                ConfigCache.Snapshot reached = cache.awaitCurrent(now.getHeader().getRevision(), ctx.timeout());
+                ConfigCache.Snapshot reached = cache.awaitCurrent(now.getHeader().getRevision(), ctx.requestWait());
                 Map<String, String> expected = new TreeMap<>(Map.of(TIMEOUT, "800", RETRIES, "7"));
                 ctx.expect("GET " + PREFIX, toMap(now), expected);
                 ctx.expect("the config cache", reached.values(), expected);
@@ -113,12 +114,12 @@ public final class ConfigSection implements Section {
     }
 
     /** Waits for the cache's next update and checks it is exactly {@code expected}, at {@code revision}. */
-    private static void follow(SectionContext ctx, Arrivals<Update> updates, long revision, Change expected) {
-        // Two deadlines: a watch that fell silent (its member froze) is found and opened again within one.
-        Update update = updates.next("config cache update for revision " + revision, ctx.timeout().multipliedBy(2));
+    private static void follow(SectionContext ctx, StreamInbox<Update> updates, long revision, Change expected) {
+        // Longer than the cache takes to find a silent watch (its member froze) and open it again.
+        Update update = updates.next("config cache update for revision " + revision, ctx.requestWait());
         ctx.expect("the config cache's update", update, new Update(revision, List.of(expected), false));
         ctx.out().println("  cache at revision " + revision + ": " + expected.key() + " " + expected.oldValue() + " -> "
-            + (expected.isDelete() ? "(deleted)" : expected.newValue()));
+            + (expected.newValue() == null ? "(deleted)" : expected.newValue()));
     }
 
     private static Map<String, String> read(SectionContext ctx, KV kv, GetOption option) {

@@ -3,7 +3,7 @@ package dev.etcdpoc.sections;
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.value;
 
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.OwnedKeys;
 import io.etcd.jetcd.KV;
 import java.util.List;
 
@@ -14,7 +14,7 @@ public final class CrudSection implements Section {
     @Override
     public void run(SectionContext ctx) {
         KV kv = ctx.client().getKVClient();
-        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
+        try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait())) {
             long revision = ctx.await(kv.put(bytes(KEY), bytes("Guilherme")), "PUT name").getHeader().getRevision();
             created.add(KEY, revision);
             ctx.out().println("PUT name = Guilherme");

@@ -5,7 +5,7 @@ import static dev.etcdpoc.core.Bytes.value;
 
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.OwnedKeys;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.CompactedException;
@@ -30,7 +30,7 @@ public final class HistorySection implements Section {
         ctx.out().println("etcd keeps every revision of a key: you can read it as it was and replay its changes by watch.");
         ctx.out().println("Compaction frees that history (cluster-wide); asking below it is refused, so re-read and re-watch from there.");
         KV kv = ctx.client().getKVClient();
-        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
+        try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait())) {
             long[] revisions = new long[3];
             for (int i = 0; i < revisions.length; i++) {
                 String value = "v" + (i + 1);

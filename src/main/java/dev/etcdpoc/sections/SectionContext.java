@@ -37,6 +37,11 @@ public record SectionContext(Client client, PrintStream out, ClientFactory clien
         return clients.timeout();
     }
 
+    /** How long a recipe may wait for one request: the client's tries of it take at most two deadlines. */
+    public Duration requestWait() {
+        return Await.requestWait(timeout());
+    }
+
     /** The user {@link #client()} authenticates as, if any. */
     public Optional<Credentials> credentials() {
         return Optional.ofNullable(clients.credentials());

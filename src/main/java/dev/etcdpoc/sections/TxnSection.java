@@ -3,7 +3,7 @@ package dev.etcdpoc.sections;
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.value;
 
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.OwnedKeys;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Op;
@@ -27,7 +27,7 @@ public final class TxnSection implements Section {
         KV kv = ctx.client().getKVClient();
         GetOption underPrefix = GetOption.builder().isPrefix(true).build();
         long next = ctx.await(kv.get(bytes(PREFIX), underPrefix), "GET animals/").getHeader().getRevision() + 1;
-        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout())) {
+        try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait())) {
             try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), next, ctx.timeout())) {
                 long revision = ctx.await(kv.txn()
                     .Then(Op.put(bytes(COW), bytes("moo"), PutOption.DEFAULT),

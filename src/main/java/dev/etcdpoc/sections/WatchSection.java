@@ -2,7 +2,7 @@ package dev.etcdpoc.sections;
 
 import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.sections.support.CreatedKeys;
+import dev.etcdpoc.recipes.OwnedKeys;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import java.util.List;
@@ -19,7 +19,7 @@ public final class WatchSection implements Section {
         // Watch from the revision after "now": etcd then delivers every later change, so the
         // watch cannot miss a write that races with its own start-up.
         long next = ctx.await(kv.get(bytes(KEY)), "GET dog").getHeader().getRevision() + 1;
-        try (CreatedKeys created = new CreatedKeys(ctx.client(), ctx.timeout());
+        try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait());
              WatchFeed feed = WatchFeed.key(ctx.client(), bytes(KEY), next, ctx.timeout())) {
             created.add(KEY, ctx.await(kv.put(bytes(KEY), bytes("sits")), "PUT dog").getHeader().getRevision());
             ctx.await(kv.put(bytes(KEY), bytes("runs")), "PUT dog");

@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.etcdpoc.connect.SameThreadExecutor;
-import dev.etcdpoc.sections.support.ConfigCache;
-import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.recipes.ConfigCache;
+import dev.etcdpoc.recipes.KeptAliveLease;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -144,7 +144,7 @@ final class ReadmeSnippets {
     static void configCache(Client client, BlockingQueue<ConfigCache.Update> queue) {
         // README
         try (ConfigCache cache = ConfigCache.start(client, bytes("demo/config/"), Duration.ofSeconds(5), update -> queue.add(update))) {
-            String timeout = cache.get("demo/config/timeout-ms");   // never blocks: an immutable snapshot per change
+            String timeout = cache.snapshot().values().get("demo/config/timeout-ms");   // never blocks
             ConfigCache.Snapshot s = cache.snapshot();             // s.values() as of s.revision()
         }
         // END

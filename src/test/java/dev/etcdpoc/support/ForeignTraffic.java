@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Endpoints;
-import dev.etcdpoc.sections.support.KeptAliveLease;
+import dev.etcdpoc.recipes.KeptAliveLease;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A watch whose responses are handed, in order, to the thread that reads them, each with a bounded
- * wait (see {@link Arrivals}).
+ * wait (see {@link StreamInbox}).
  *
  * <p>A watch stream sits on one member. If that member freezes (SIGSTOP, a long GC pause) the
  * stream stays open and silent, and jetcd never notices: so when an awaited event does not come in
@@ -46,7 +46,7 @@ public final class WatchFeed implements AutoCloseable {
     private final boolean prefix;
     private final Duration timeout;
     private long nextRevision;
-    private Arrivals<WatchResponse> arrivals;
+    private StreamInbox<WatchResponse> arrivals;
     private Watch.Watcher watcher;
 
     private WatchFeed(Watch watch, ByteSequence key, boolean prefix, long revision, Duration timeout) {
@@ -61,8 +61,8 @@ public final class WatchFeed implements AutoCloseable {
     private void start(long revision) {
         nextRevision = revision;
         // A fresh queue per stream: a late answer of an abandoned stream cannot reach the reader.
-        arrivals = new Arrivals<>(WatchResponse.class, "watch");
-        Arrivals<WatchResponse> to = arrivals;
+        arrivals = new StreamInbox<>(WatchResponse.class, "watch");
+        StreamInbox<WatchResponse> to = arrivals;
         watcher = watch.watch(key, WatchOption.builder().isPrefix(prefix).withRevision(nextRevision)
                 // A member cut off from the leader ends the watch ("no leader") instead of going silent.
                 .withRequireLeader(true).build(),

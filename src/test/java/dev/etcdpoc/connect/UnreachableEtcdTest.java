@@ -1,0 +1,30 @@
+package dev.etcdpoc.connect;
+
+import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
+
+import dev.etcdpoc.support.PocRun;
+import dev.etcdpoc.support.Silent;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * When etcd cannot be reached the run ends within the deadline with one line naming the endpoint,
+ * the cause and what to do — never a hang or a stack trace. Bounds are generous: the machine is
+ * small and shared; the demo's own deadline is 5 s. The closed port, unknown host and silent port
+ * (and a server that is not etcd) of the issue's list are in {@link EveryBadInputTest}; these are the variations.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class UnreachableEtcdTest {
+    private static final Duration QUICK = Duration.ofSeconds(15);
+
+    @Test
+    void closedPortFromTheEnvironment() {
+        String url = "http://127.0.0.1:" + Silent.closedPort();
+        PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", url));
+
+        assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+    }
+}
