@@ -91,6 +91,6 @@ class BadInputTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0])
-            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config", "auth", "failover");
+            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config", "stm", "auth", "failover");
     }
 }

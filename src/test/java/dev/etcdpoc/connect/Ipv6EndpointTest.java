@@ -4,6 +4,7 @@ import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.local.ServerTls;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.Silent;
@@ -71,9 +72,9 @@ class Ipv6EndpointTest {
     @Test
     void tlsOnIpv6ChecksTheCertificateAgainstTheAddress() {
         try (LocalEtcd listed = LocalEtcd.start(1, LocalEtcd.Setup.PLAIN.onIpv6Loopback()
-                 .with(LocalEtcd.Tls.server(pki.serverCert, pki.serverKey)));
+                 .with(ServerTls.server(pki.serverCert, pki.serverKey)));
              LocalEtcd notListed = LocalEtcd.start(1, LocalEtcd.Setup.PLAIN.onIpv6Loopback()
-                 .with(LocalEtcd.Tls.server(pki.wrongSanCert, pki.wrongSanKey)))) {
+                 .with(ServerTls.server(pki.wrongSanCert, pki.wrongSanKey)))) {
             PocRun trusted = PocRun.of("--endpoints", listed.endpoints().toString(), "--cacert", pki.ca.toString());
             assertThat(trusted.out()).as("a certificate that lists ::1").isEqualTo(PocOutput.FULL);
             assertThat(trusted.exitCode()).isZero();

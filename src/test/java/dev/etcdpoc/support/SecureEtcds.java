@@ -8,6 +8,7 @@ import dev.etcdpoc.connect.Credentials;
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.local.ServerTls;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public final class SecureEtcds implements AutoCloseable {
     /** https with a certificate for 127.0.0.1 signed by {@link TestPki#ca}; any client may connect. */
     public synchronized Endpoints tls() {
         if (tls == null) {
-            tls = start(LocalEtcd.Tls.server(pki.serverCert, pki.serverKey)).endpoints();
+            tls = start(ServerTls.server(pki.serverCert, pki.serverKey)).endpoints();
         }
         return tls;
     }
@@ -60,7 +61,7 @@ public final class SecureEtcds implements AutoCloseable {
     /** As {@link #tls()}, and only clients with a certificate signed by {@link TestPki#ca} may connect. */
     public synchronized Endpoints mtls() {
         if (mtls == null) {
-            mtls = start(LocalEtcd.Tls.server(pki.serverCert, pki.serverKey).requireClientCertificates(pki.ca)).endpoints();
+            mtls = start(ServerTls.server(pki.serverCert, pki.serverKey).requireClientCertificates(pki.ca)).endpoints();
         }
         return mtls;
     }
@@ -68,7 +69,7 @@ public final class SecureEtcds implements AutoCloseable {
     /** https on 127.0.0.1 with a certificate signed by {@link TestPki#ca} that names another host. */
     public synchronized Endpoints wrongSan() {
         if (wrongSan == null) {
-            wrongSan = start(LocalEtcd.Tls.server(pki.wrongSanCert, pki.wrongSanKey)).endpoints();
+            wrongSan = start(ServerTls.server(pki.wrongSanCert, pki.wrongSanKey)).endpoints();
         }
         return wrongSan;
     }
@@ -85,7 +86,7 @@ public final class SecureEtcds implements AutoCloseable {
             new ClientTls.PemFile("key", pki.clientKey)), "").create(endpoints);
     }
 
-    private LocalEtcd start(LocalEtcd.Tls tlsConfig) {
+    private LocalEtcd start(ServerTls tlsConfig) {
         LocalEtcd etcd = LocalEtcd.start(1, tlsConfig);
         started.add(etcd);
         return etcd;

@@ -6,7 +6,9 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.etcdpoc.connect.SameThreadExecutor;
 import dev.etcdpoc.recipes.ConfigCache;
+import dev.etcdpoc.recipes.FencedLock;
 import dev.etcdpoc.recipes.KeptAliveLease;
+import dev.etcdpoc.recipes.Stm;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -40,18 +42,39 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * The README's jetcd snippets, compiled: each region between "// README" and "// END" is, line for
- * line, one ```java block of README.md (ReadmeTest checks both ways). So a snippet a reader copies
+ * The jetcd snippets of README.md and docs/, compiled: each region between "// SNIPPET" and "// END" is,
+ * line for line, one ```java block of those files (DocsTest checks both ways). So a snippet a reader copies
  * compiles against the jetcd this project builds with, and cannot drift from it unnoticed.
  * Nothing here runs; the sections are the recipes that run.
  */
 @SuppressWarnings({"unused", "ResultOfMethodCallIgnored"})
-final class ReadmeSnippets {
-    private ReadmeSnippets() {
+final class DocSnippets {
+    private DocSnippets() {
+    }
+
+    static void fencedLock(Client client, Duration timeout, ByteSequence key, ByteSequence value) {
+        // SNIPPET
+        try (KeptAliveLease lease = KeptAliveLease.grant(client, "worker", 10, timeout);
+             FencedLock lock = FencedLock.acquire(client, "jobs/lock", lease.id(), timeout)) {
+            boolean written = lock.write(Op.put(key, value, PutOption.DEFAULT));   // false: the lock was lost meanwhile
+        }
+        // END
+    }
+
+    static void transfer(Client client, Duration timeout) {
+        // SNIPPET
+        Stm.run(client, timeout, 10, tx -> {
+            int from = Integer.parseInt(tx.get("accounts/alice"));
+            int to = Integer.parseInt(tx.get("accounts/bob"));
+            tx.put("accounts/alice", String.valueOf(from - 30));
+            tx.put("accounts/bob", String.valueOf(to + 30));
+            return null;
+        });
+        // END
     }
 
     static void crud(Client client) throws Exception {
-        // README
+        // SNIPPET
         KV kv = client.getKVClient();
         kv.put(bytes("name"), bytes("Guilherme")).get(5, SECONDS);
         GetResponse r = kv.get(bytes("name")).get(5, SECONDS);   // r.getKvs() is empty when the key is missing
@@ -60,7 +83,7 @@ final class ReadmeSnippets {
     }
 
     static void watch(Client client, KV kv, BlockingQueue<WatchResponse> events) throws Exception {
-        // README
+        // SNIPPET
         long next = kv.get(bytes("dog")).get(5, SECONDS).getHeader().getRevision() + 1;
         Watch.Watcher w = client.getWatchClient().watch(bytes("dog"),
                 WatchOption.builder().withRevision(next).build(), events::add);   // jetcd's thread: hand over, never block
@@ -68,14 +91,14 @@ final class ReadmeSnippets {
     }
 
     static void txn(KV kv) {
-        // README
+        // SNIPPET
         kv.txn().Then(Op.put(bytes("animals/cow"), bytes("moo"), PutOption.DEFAULT),
                       Op.put(bytes("animals/chicken"), bytes("cluck"), PutOption.DEFAULT)).commit();
         // END
     }
 
     static void cas(KV kv, ByteSequence key, ByteSequence newValue) throws Exception {
-        // README
+        // SNIPPET
         KeyValue read = kv.get(key).get(5, SECONDS).getKvs().get(0);
         TxnResponse r = kv.txn()
             .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(read.getModRevision())))
@@ -87,7 +110,7 @@ final class ReadmeSnippets {
     }
 
     static void lease(Client client, KV kv, Duration timeout) {
-        // README
+        // SNIPPET
         KeptAliveLease lease = KeptAliveLease.grant(client, "instance-1", 2, timeout);  // renews every TTL/3
         kv.put(bytes("demo/lease/services/instance-1"), bytes("127.0.0.1:8081"),
                PutOption.builder().withLeaseId(lease.id()).build());
@@ -98,7 +121,7 @@ final class ReadmeSnippets {
     }
 
     static void lock(Client client, KV kv, long lease, ByteSequence value) throws Exception {
-        // README
+        // SNIPPET
         LockResponse held = client.getLockClient().lock(bytes("demo/lock/mutex"), lease).get(5, SECONDS);  // blocks while another holds it
         long since = kv.get(held.getKey()).get(5, SECONDS).getKvs().get(0).getCreateRevision();
         kv.txn().If(new Cmp(held.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(since)))   // still my lock?
@@ -108,7 +131,7 @@ final class ReadmeSnippets {
     }
 
     static void election(Client client, long lease, Election.Listener listener) throws Exception {
-        // README
+        // SNIPPET
         Election election = client.getElectionClient();
         CampaignResponse won = election.campaign(bytes("demo/election/leader"), lease, bytes("candidate-1")).get(5, SECONDS);
         election.observe(bytes("demo/election/leader"), listener);           // every change of leader
@@ -119,7 +142,7 @@ final class ReadmeSnippets {
 
     static void history(Client client, KV kv, ByteSequence key, ByteSequence prefix, long oldRevision, long revision,
                         Watch.Listener listener) {
-        // README
+        // SNIPPET
         kv.get(key, GetOption.builder().withRevision(oldRevision).build());             // the value as it was then
         client.getWatchClient().watch(prefix,
             WatchOption.builder().isPrefix(true).withRevision(oldRevision).build(), listener);  // replays every change since
@@ -130,7 +153,7 @@ final class ReadmeSnippets {
     }
 
     static void configCacheInside(Client client, KV kv, ByteSequence prefix) throws Exception {
-        // README
+        // SNIPPET
         GetResponse loaded = kv.get(prefix, GetOption.builder().isPrefix(true).build()).get(5, SECONDS);
         long applied = loaded.getHeader().getRevision();                  // the map is exactly etcd's at this revision
         client.getWatchClient().watch(prefix, WatchOption.builder().isPrefix(true)
@@ -142,7 +165,7 @@ final class ReadmeSnippets {
     }
 
     static void configCache(Client client, BlockingQueue<ConfigCache.Update> queue) {
-        // README
+        // SNIPPET
         try (ConfigCache cache = ConfigCache.start(client, bytes("demo/config/"), Duration.ofSeconds(5), update -> queue.add(update))) {
             String timeout = cache.snapshot().values().get("demo/config/timeout-ms");   // never blocks
             ConfigCache.Snapshot s = cache.snapshot();             // s.values() as of s.revision()
@@ -151,7 +174,7 @@ final class ReadmeSnippets {
     }
 
     static void createdKeys(KV kv, ByteSequence key, long createdAt) {
-        // README
+        // SNIPPET
         kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createdAt)))   // still the key this run created?
                 .Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))      // then, and only then, delete it
                 .commit();
@@ -159,7 +182,7 @@ final class ReadmeSnippets {
     }
 
     static void auth(Client rootClient, String password) throws Exception {
-        // README
+        // SNIPPET
         Auth auth = rootClient.getAuthClient();
         auth.roleAdd(bytes("demo-auth-role")).get(5, SECONDS);
         auth.roleGrantPermission(bytes("demo-auth-role"), bytes("demo/auth/"),
@@ -172,7 +195,7 @@ final class ReadmeSnippets {
     }
 
     static void ackedWrite(KV kv, ByteSequence key, ByteSequence value) {
-        // README
+        // SNIPPET
         kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))   // not written yet
                 .Then(Op.put(key, value, PutOption.DEFAULT))
                 .Else(Op.get(key, GetOption.DEFAULT))                      // an earlier try did land
@@ -181,14 +204,14 @@ final class ReadmeSnippets {
     }
 
     static void resumingWatch(long lastRevision) {
-        // README
+        // SNIPPET
         WatchOption resume = WatchOption.builder().isPrefix(true).withRevision(lastRevision + 1).withRequireLeader(true).build();
         // END
     }
 
     static void tls(List<URI> uris, X509Certificate[] caCertificates, PrivateKey clientKey,
                     X509Certificate[] clientCertificateChain, String user, String password) throws Exception {
-        // README
+        // SNIPPET
         SslContext tls = GrpcSslContexts.forClient()
             .trustManager(caCertificates)                     // --cacert; without it, the JDK's CAs
             .keyManager(clientKey, clientCertificateChain)    // --cert and --key: mutual TLS
@@ -202,7 +225,7 @@ final class ReadmeSnippets {
     }
 
     static void tuned(List<URI> uris) {
-        // README
+        // SNIPPET
         Client client = Client.builder()
             .endpoints(uris)
             .executorService(new SameThreadExecutor())     // jetcd starts each call right here, not in its pool
