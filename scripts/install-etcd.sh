@@ -20,6 +20,8 @@ set -euo pipefail
 project=$(cd "$(dirname "$0")/.." && pwd)
 home=$project/.etcd
 say() { echo "install-etcd: $*" >&2; }
+# shellcheck source=lib/private-apt.sh
+. "$project/scripts/lib/private-apt.sh"
 
 # "3.5.30" from `etcd --version`, or nothing when it does not run.
 version_of() { "$1" --version 2>/dev/null | sed -n 's/^etcd Version: //p'; }
@@ -28,18 +30,8 @@ at_least_3_5() { [ -n "$1" ] && printf '3.5\n%s\n' "$1" | sort -C -V; }
 # Downloads and unpacks etcd-server and etcd-client from one Debian release into .etcd/SUITE/.
 fetch() {
   local suite=$1 apt=$home/apt/$1 tmp
-  rm -rf "$apt" && mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-  cat > "$apt/debian.sources" <<EOF
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  local opts=(-q -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt" -o "Dir::State::Lists=$apt/lists"
-    -o "Dir::Cache=$apt/cache")
-  # As root apt downloads as the user _apt, who may not write here; the files are ours anyway.
-  [ "$(id -u)" -eq 0 ] && opts+=(-o APT::Sandbox::User=root)
+  private_apt "$apt" "$suite" || { say "cannot make a private apt state in $apt"; return 1; }
+  local opts=("${PRIVATE_APT[@]}")
   say "fetching etcd-server and etcd-client from Debian $suite into $home/$suite (private apt state in $apt)"
   apt-get "${opts[@]}" update >/dev/null || { say "apt-get update for $suite failed"; return 1; }
   tmp=$(mktemp -d "$home/.fetch-$suite.XXXXXX")

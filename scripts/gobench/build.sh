@@ -35,6 +35,8 @@ root=$home/$suite
 bin=$home/bin/gobench${GOBENCH_SUITE:+-$suite}
 out=${1:-$bin}
 say() { echo "gobench-build: $*" >&2; }
+# shellcheck source=../lib/private-apt.sh
+. "$project/scripts/lib/private-apt.sh"
 
 # Packages of the closure this build uses: the toolchain and the Go source packages.
 wanted() { grep -E '^golang-(go|src|1\.[0-9]+-(go|src))$|^golang-.*-dev$'; }
@@ -46,19 +48,9 @@ fetch() {
   failed() { say "$*"; rm -rf "$apt" ${tmp:+"$tmp"}; return 1; }
   command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 \
     || { say "needs apt-get and dpkg-deb (Debian's packages are the only source it uses)"; return 1; }
-  rm -rf "$apt" && mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-  cat > "$apt/debian.sources" <<SOURCES
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-  : > "$apt/status"
-  local opts=(-q -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt" -o "Dir::State::Lists=$apt/lists"
-    -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status")
-  # As root apt downloads as the user _apt, who may not write here; the files are ours anyway.
-  [ "$(id -u)" -eq 0 ] && opts+=(-o APT::Sandbox::User=root)
+  # An empty dpkg status: apt resolves as for a machine with nothing installed, i.e. the whole closure.
+  private_apt "$apt" "$suite" empty-status || { failed "cannot make a private apt state in $apt"; return 1; }
+  local opts=("${PRIVATE_APT[@]}")
   say "resolving golang-go and golang-etcd-server-dev in Debian $suite (private apt state in $apt)"
   apt-get "${opts[@]}" update >/dev/null || { failed "apt-get update for $suite failed"; return 1; }
   # An empty status file: apt installs into an empty system, so this is the whole closure.

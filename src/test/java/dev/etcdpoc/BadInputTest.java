@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Usage errors beyond the issue's list (which {@link EveryBadInputTest} walks): one line naming
+ * Usage errors beyond the bad-input table of docs/bad-input.md (which {@link EveryBadInputTest} walks): one line naming
  * what was wrong, exit 2, and no attempt to reach etcd.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -22,6 +22,7 @@ class DocsTest {
     private static final Path SNIPPETS = Path.of("src/test/java/dev/etcdpoc/readme/DocSnippets.java");
     private static final Pattern JAVA_BLOCK = Pattern.compile("^( *)```java\\n(.*?)^\\1```$", Pattern.MULTILINE | Pattern.DOTALL);
     private static final Pattern REGION = Pattern.compile("^( *)// SNIPPET\\n(.*?)^ *// END$", Pattern.MULTILINE | Pattern.DOTALL);
+    private static final Pattern ANCHOR_LINK = Pattern.compile("\\]\\(((?:\\.\\./)*[\\w./-]*\\.md)?#([\\w-]+)\\)");
     private static final Pattern LINK = Pattern.compile("\\]\\(((?:\\.\\./)*(?:src|scripts|docs|\\.ci)/[^)#]*|(?:\\.\\./)?[A-Z]+\\.md|[a-z-]+\\.md|(?:\\.\\./)?compose\\.yml|(?:\\.\\./)?pom\\.xml)[)#]");
 
     @Test
@@ -53,6 +54,30 @@ class DocsTest {
         }
         assertThat(links).as("links to project files").isPositive();
         assertThat(missing).as("linked files that do not exist").isEmpty();
+    }
+
+    @Test
+    void everyHeadingTheDocsLinkToExists() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (Path doc : documents()) {
+            Matcher link = ANCHOR_LINK.matcher(Files.readString(doc));
+            while (link.find()) {
+                Path target = link.group(1) == null ? doc : doc.toAbsolutePath().getParent().resolve(link.group(1)).normalize();
+                if (!Files.exists(target) || !anchors(target).contains(link.group(2))) {
+                    missing.add(doc + " -> " + link.group(0));
+                }
+            }
+        }
+        assertThat(missing).as("links to headings that do not exist").isEmpty();
+    }
+
+    /** The anchors GitHub makes of a file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    private static List<String> anchors(Path markdown) throws IOException {
+        return Files.readAllLines(markdown).stream()
+            .filter(line -> line.startsWith("#"))
+            .map(line -> line.replaceFirst("^#+ ", "").strip().toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^\\w\\- ]", "").replace(' ', '-'))
+            .toList();
     }
 
     @Test

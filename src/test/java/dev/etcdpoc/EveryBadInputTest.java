@@ -40,7 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The issue's list of bad inputs, in its order, each against a real etcd set up to provoke it:
+ * Every bad input of docs/bad-input.md's table, in its order, each against a real etcd set up to provoke it:
  * one line on stderr that names what was wrong and what to do, the documented exit code (2 usage,
  * 1 connection, auth or runtime), no stack trace, and no hang. The bounds are generous (the
  * machine is small and shared); the demo's own deadline is 5 s, or 2 s where a row says so.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The PoC's three sections against a real etcd: exact output, repeatable, nothing left behind. */
+/** The default run (the .NET proof of concept's three sections) against a real etcd: exact output, repeatable, nothing left behind. */
 @ExtendWith(EtcdExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PocDemoTest {

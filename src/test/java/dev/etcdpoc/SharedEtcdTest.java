@@ -107,7 +107,7 @@ class SharedEtcdTest {
             PocRun run = PocRun.of("-e", endpoints.toString(), "--namespace", "tmp/poc/");
 
             assertThat(run.err()).as("stderr").isEmpty();
-            assertThat(run.out()).as("the PoC's output, key names included").isEqualTo(PocOutput.FULL);
+            assertThat(run.out()).as("the default run's output, key names included").isEqualTo(PocOutput.FULL);
             assertThat(run.exitCode()).isZero();
             user.assertUntouched();
         }

@@ -22,16 +22,7 @@ import java.util.TreeMap;
  * }   // revoked: the entry is gone at once
  * }</pre>
  */
-public final class ServiceRegistry {
-    private final Client client;
-    private final String prefix;
-    private final Duration timeout;
-
-    public ServiceRegistry(Client client, String prefix, Duration timeout) {
-        this.client = client;
-        this.prefix = prefix;
-        this.timeout = timeout;
-    }
+public record ServiceRegistry(Client client, String prefix, Duration timeout) {
 
     /** One instance's entry, alive as long as its lease: closing it deregisters the instance. */
     public record Registration(String key, KeptAliveLease lease) implements AutoCloseable {

@@ -7,7 +7,7 @@ import dev.etcdpoc.recipes.OwnedKeys;
 import io.etcd.jetcd.KV;
 import java.util.List;
 
-/** The PoC's first section: put, get, update, delete one key. */
+/** The .NET proof of concept's first section: put, get, update, delete one key. */
 public final class CrudSection implements Section {
     private static final String KEY = "name";
 

@@ -24,14 +24,14 @@ public final class Sections {
     public record Entry(String name, String title, String summary, Needs needs, Section section) {
     }
 
-    /** What the PoC printed, and what runs when no section is named. */
+    /** What the .NET proof of concept printed, and what runs when no section is named. */
     public static final List<String> POC = List.of("crud", "watch", "txn");
 
     private static final List<Entry> ALL = List.of(
-        new Entry("crud", "Basic CRUD", "put, get, update and delete one key (the PoC)", ANY_ETCD, new CrudSection()),
-        new Entry("watch", "Watch", "watch one key while it is put twice and deleted (the PoC)", ANY_ETCD, new WatchSection()),
+        new Entry("crud", "Basic CRUD", "put, get, update and delete one key (as the .NET original did)", ANY_ETCD, new CrudSection()),
+        new Entry("watch", "Watch", "watch one key while it is put twice and deleted (as the .NET original did)", ANY_ETCD, new WatchSection()),
         new Entry("txn", "Transaction (atomic multi-key write)",
-            "one transaction writes two keys; a prefix watch gets both in one response (the PoC)", ANY_ETCD, new TxnSection()),
+            "one transaction writes two keys; a prefix watch gets both in one response (as the .NET original did)", ANY_ETCD, new TxnSection()),
         new Entry("cas", "Compare-and-swap (optimistic concurrency)",
             "two writers update one value from the same read; one wins, the other retries", ANY_ETCD, new CasSection()),
         new Entry("lease", "Leases (service discovery)",

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The PoC's third section: one transaction writes two keys at one revision, so a watcher on their
+ * The .NET proof of concept's third section: one transaction writes two keys at one revision, so a watcher on their
  * prefix receives both changes in a single response — never one without the other.
  */
 public final class TxnSection implements Section {

@@ -7,10 +7,10 @@ import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import java.util.List;
 
-/** The PoC's second section: a watch on one key sees every change to it, in order. */
+/** The .NET proof of concept's second section: a watch on one key sees every change to it, in order. */
 public final class WatchSection implements Section {
     private static final String KEY = "dog";
-    /** What the watch must see for the three writes below, as the PoC printed it. */
+    /** What the watch must see for the three writes below, as the .NET proof of concept printed it. */
     private static final List<String> EVENTS = List.of("dog -> \"sits\" (Put)", "dog -> \"runs\" (Put)", "dog -> \"\" (Delete)");
 
     @Override

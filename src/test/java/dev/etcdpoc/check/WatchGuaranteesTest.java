@@ -35,6 +35,12 @@ class WatchGuaranteesTest {
         assertThat(report.violations()).extracting(WatchReport.Violation::property).containsOnly(properties);
     }
 
+    /** {@code property} is violated, with exactly these details, and no other property is. */
+    private static void assertOnlyViolation(WatchReport report, Property property, String... details) {
+        assertOnlyViolated(report, property);
+        assertThat(report.violations(property)).extracting(WatchReport.Violation::detail).containsExactly(details);
+    }
+
     @Test
     void watchThatSawEverythingInOrderHoldsEveryGuarantee() {
         WatchReport report = check(segment(2, List.of(A1), List.of(B1), List.of(A2, B2), List.of(DEL_A), List.of(C1)));
@@ -67,26 +73,22 @@ class WatchGuaranteesTest {
     void eventDeliveredTwiceIsNotUnique() {
         WatchReport report = check(segment(0, List.of(A1), List.of(B1), List.of(B1)));
 
-        assertOnlyViolated(report, Property.UNIQUE);
-        assertThat(report.violations(Property.UNIQUE)).extracting(WatchReport.Violation::detail)
-            .containsExactly("PUT p/b=b1@rev3 delivered again");
+        assertOnlyViolation(report, Property.UNIQUE, "PUT p/b=b1@rev3 delivered again");
     }
 
     @Test
     void transactionSplitAcrossResponsesIsNotAtomic() {
         WatchReport report = check(segment(0, List.of(A1), List.of(B1), List.of(A2), List.of(B2), List.of(DEL_A)));
 
-        assertOnlyViolated(report, Property.ATOMIC);
-        assertThat(report.violations(Property.ATOMIC)).extracting(WatchReport.Violation::detail)
-            .containsExactly("revision 4 came split: a response carried 1 of its 2 events, without (p/b)");
+        assertOnlyViolation(report, Property.ATOMIC,
+            "revision 4 came split: a response carried 1 of its 2 events, without (p/b)");
     }
 
     @Test
     void gapIsNotReliable() {
         WatchReport report = check(segment(0, List.of(A1), List.of(B1), List.of(DEL_A)));
 
-        assertOnlyViolated(report, Property.RELIABLE);
-        assertThat(report.violations(Property.RELIABLE)).extracting(WatchReport.Violation::detail).containsExactly(
+        assertOnlyViolation(report, Property.RELIABLE,
             "never delivered PUT p/a=a2@rev4 (it delivered revisions 2 to 6)",
             "never delivered PUT p/b=b2@rev4 (it delivered revisions 2 to 6)");
     }
@@ -121,8 +123,7 @@ class WatchGuaranteesTest {
             List.of(put(3, "p/a", "ghost"), B1),
             List.of(X1)));
 
-        assertOnlyViolated(report, Property.ACCURATE);
-        assertThat(report.violations()).extracting(WatchReport.Violation::detail).containsExactly(
+        assertOnlyViolation(report, Property.ACCURATE,
             "delivered PUT p/a=wrong@rev2, but what was written there is PUT p/a=a1@rev2",
             "delivered PUT p/a=ghost@rev3, but nothing was written to p/a at revision 3",
             "delivered PUT q/x=x1@rev5, outside its prefix p/");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The PoC, byte for byte, against etcd secured the ways production runs it: auth enabled (right
+ * The default run, byte for byte, against etcd secured the ways production runs it: auth enabled (right
  * credentials), TLS (--cacert) and mutual TLS (--cert/--key); each option also from its
  * environment variable. What goes wrong is walked in {@link EveryBadInputTest}.
  */

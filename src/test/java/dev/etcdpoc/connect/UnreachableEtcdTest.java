@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * When etcd cannot be reached the run ends within the deadline with one line naming the endpoint,
  * the cause and what to do — never a hang or a stack trace. Bounds are generous: the machine is
  * small and shared; the demo's own deadline is 5 s. The closed port, unknown host and silent port
- * (and a server that is not etcd) of the issue's list are in {@link EveryBadInputTest}; these are the variations.
+ * (and a server that is not etcd) are rows of the bad-input table ({@link EveryBadInputTest}, docs/bad-input.md); these are the variations.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UnreachableEtcdTest {

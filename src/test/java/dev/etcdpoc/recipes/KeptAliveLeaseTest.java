@@ -40,7 +40,7 @@ class KeptAliveLeaseTest {
 
     @Test
     void theLeaseOutlivesEachMemberFrozenInTurn() throws Exception {
-        try (Client client = new ClientFactory(REQUEST).create(cluster.members().endpoints());
+        try (Client client = cluster.client(REQUEST);
              KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 4, REQUEST)) {
             // Renewals go round the members, so each one in turn is, at some point, the one renewing.
             for (int member = 0; member < 3; member++) {
@@ -60,8 +60,8 @@ class KeptAliveLeaseTest {
 
     @Test
     void aLeaseRevokedByAnotherClientIsReportedLostAtOnce() throws Exception {
-        try (Client client = new ClientFactory(REQUEST).create(cluster.members().endpoints());
-             Client other = new ClientFactory(REQUEST).create(cluster.members().endpoints());
+        try (Client client = cluster.client(REQUEST);
+             Client other = cluster.client(REQUEST);
              KeptAliveLease lease = KeptAliveLease.grant(client, "test holder", 5, REQUEST)) {
             Await.result(other.getLeaseClient().revoke(lease.id()), REQUEST, "REVOKE by another client");
             long revokedAt = System.nanoTime();
@@ -108,7 +108,7 @@ class KeptAliveLeaseTest {
         PauseAtLine point = new PauseAtLine("PUT name = Guilherme");
         CompletableFuture<PocRun> running = CompletableFuture.supplyAsync(() ->
             PocRun.watching(point, Map.of(), "--endpoints", cluster.members().endpoints().toString(), "--timeout", "2s"));
-        try (Client other = new ClientFactory(REQUEST).create(cluster.members().endpoints())) {
+        try (Client other = cluster.client(REQUEST)) {
             assertThat(point.awaitReached(BOUND)).as("the run reached its first PUT").isTrue();
             long turn = OldestContender.of(other, "etcd-poc/run", REQUEST).orElseThrow().lease();
             Await.result(other.getLeaseClient().revoke(turn), REQUEST, "REVOKE the run's turn");

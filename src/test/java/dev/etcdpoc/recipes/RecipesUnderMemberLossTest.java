@@ -3,7 +3,6 @@ package dev.etcdpoc.recipes;
 import static dev.etcdpoc.core.Bytes.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Bytes;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.FaultyCluster;
@@ -35,7 +34,7 @@ class RecipesUnderMemberLossTest {
     @Test
     void theLockAndItsFenceHoldAcrossTheLeadersDeath() throws Exception {
         // A waiting lock request is one request: it waits at most two deadlines, so these are long enough for the test's steps.
-        try (Client client = new ClientFactory(WAIT).create(cluster.members().endpoints());
+        try (Client client = cluster.client(WAIT);
              KeptAliveLease lease1 = KeptAliveLease.grant(client, "holder-1", 5, WAIT);
              KeptAliveLease lease2 = KeptAliveLease.grant(client, "holder-2", 5, WAIT)) {
             FencedLock first = FencedLock.acquire(client, "test/lock", lease1.id(), WAIT);
@@ -55,7 +54,7 @@ class RecipesUnderMemberLossTest {
 
     @Test
     void theObserverFollowsAHandoverWhileTheLeaderIsFrozen() throws Exception {
-        try (Client client = new ClientFactory(TRY).create(cluster.members().endpoints());
+        try (Client client = cluster.client(TRY);
              LeaderElection.Observer observer = LeaderElection.observe(client, "test/election",
                  client.getKVClient().get(bytes("test/election")).get(10, TimeUnit.SECONDS).getHeader().getRevision() + 1, WAIT);
              KeptAliveLease lease1 = KeptAliveLease.grant(client, "one", 5, WAIT);
@@ -73,7 +72,7 @@ class RecipesUnderMemberLossTest {
 
     @Test
     void transfersKeepTheTotalWhileTheLeaderDies() throws Exception {
-        try (Client client = new ClientFactory(TRY).create(cluster.members().endpoints());
+        try (Client client = cluster.client(TRY);
              Etcd check = new Etcd(cluster.members().endpoints())) {
             for (int i = 0; i < 5; i++) {
                 check.put("test/stm/" + i, "1000");

@@ -41,7 +41,7 @@ class SectionsOnAClusterTest {
     private static void assertRan(PocRun run, int round) {
         assertThat(run.exitCode()).as("round %d exit code; stderr: %s", round, run.err()).isZero();
         assertThat(run.err()).as("round %d stderr", round).isEmpty();
-        assertThat(run.out()).as("round %d: the PoC's three come first, exactly as on one member", round)
+        assertThat(run.out()).as("round %d: the default three come first, exactly as on one member", round)
             .startsWith(PocOutput.HEADER + PocOutput.BLOCKS.get("crud") + PocOutput.BLOCKS.get("watch") + PocOutput.BLOCKS.get("txn"));
         assertThat(run.outLines()).as("round %d: then every other section, in registry order", round).containsSubsequence(
             "--- Compare-and-swap (optimistic concurrency) ---",

@@ -1,6 +1,8 @@
 package dev.etcdpoc.support;
 
+import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.local.LocalEtcd;
+import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -100,6 +102,11 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
 
     public LocalEtcd members() {
         return cluster;
+    }
+
+    /** A client with the demo's set-up (its retry policy included) on every member, each try bounded by {@code deadline}. */
+    public Client client(Duration deadline) {
+        return new ClientFactory(deadline).create(cluster.endpoints());
     }
 
     /** Injects {@code fault} now; returns the member it hit. */

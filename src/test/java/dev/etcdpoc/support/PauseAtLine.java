@@ -4,19 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A run's stdout that holds the printing thread at one line until the test lets it go: a fixed
  * point in the middle of a run at which a test can act (kill etcd, say), with no sleep and no race.
  */
 public final class PauseAtLine extends OutputStream {
-    private static final Duration HOLD_AT_MOST = Duration.ofSeconds(60);
     private final String line;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
-    private final CountDownLatch reached = new CountDownLatch(1);
-    private final CountDownLatch resumed = new CountDownLatch(1);
+    private final HeldPoint point = new HeldPoint();
 
     public PauseAtLine(String line) {
         this.line = line;
@@ -31,23 +27,17 @@ public final class PauseAtLine extends OutputStream {
         boolean match = current.toString(StandardCharsets.UTF_8).equals(line);
         current.reset();
         if (match) {
-            reached.countDown();
-            try {
-                // Bounded, so a test that fails before resume() cannot leave the run hanging.
-                resumed.await(HOLD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            point.holdHere();
         }
     }
 
     /** True once the run has printed the line (and waits there), false if it did not within {@code timeout}. */
     public boolean awaitReached(Duration timeout) throws InterruptedException {
-        return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return point.awaitReached(timeout);
     }
 
     /** Lets the run go on. */
     public void resume() {
-        resumed.countDown();
+        point.resume();
     }
 }

@@ -4,8 +4,6 @@ import dev.etcdpoc.connect.ClientFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Holds a run just before its k-th etcd request (each gRPC call its clients start, counted from 1)
@@ -13,11 +11,9 @@ import java.util.concurrent.TimeUnit;
  * fault, with no sleep and no race. With k = 0 it holds nothing and only records every request, in order.
  */
 public final class PauseBeforeRequest implements ClientFactory.BeforeRequest {
-    private static final Duration HOLD_AT_MOST = Duration.ofSeconds(60);
     private final int k;
     private final List<String> requests = new ArrayList<>();
-    private final CountDownLatch reached = new CountDownLatch(1);
-    private final CountDownLatch resumed = new CountDownLatch(1);
+    private final HeldPoint point = new HeldPoint();
     private volatile String held;
 
     public PauseBeforeRequest(int k) {
@@ -40,18 +36,12 @@ public final class PauseBeforeRequest implements ClientFactory.BeforeRequest {
             return;
         }
         held = method;
-        reached.countDown();
-        try {
-            // Bounded, so a test that fails before resume() cannot leave the run hanging.
-            resumed.await(HOLD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        point.holdHere();
     }
 
     /** True once the run is held before its k-th request, false if it did not get there within {@code timeout}. */
     public boolean awaitReached(Duration timeout) throws InterruptedException {
-        return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return point.awaitReached(timeout);
     }
 
     /** The gRPC method of the request the run is held before, e.g. "etcdserverpb.KV/Put". */
@@ -61,7 +51,7 @@ public final class PauseBeforeRequest implements ClientFactory.BeforeRequest {
 
     /** Lets the run go on. */
     public void resume() {
-        resumed.countDown();
+        point.resume();
     }
 
     /** Every request so far, in the order they were started. */

@@ -24,7 +24,7 @@ public final class PocOutput {
             + "GET animals/cow     = moo\n"
             + "GET animals/chicken = cluck\n");
 
-    /** The whole default run: exactly what the PoC printed. */
+    /** The whole default run: exactly what the .NET proof of concept printed. */
     public static final String FULL = of("crud", "watch", "txn");
 
     private PocOutput() {

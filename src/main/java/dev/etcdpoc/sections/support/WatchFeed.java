@@ -168,7 +168,7 @@ public final class WatchFeed implements AutoCloseable {
         return pendingEvents.removeFirst();
     }
 
-    /** An event as the PoC printed it: {@code dog -> "sits" (Put)}. */
+    /** An event as the .NET proof of concept printed it: {@code dog -> "sits" (Put)}. */
     public static String describe(WatchEvent event) {
         String type = event.getEventType() == WatchEvent.EventType.PUT ? "Put"
             : event.getEventType() == WatchEvent.EventType.DELETE ? "Delete" : "Unrecognized";
