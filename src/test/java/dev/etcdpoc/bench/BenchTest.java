@@ -1,6 +1,7 @@
 package dev.etcdpoc.bench;
 
 import static dev.etcdpoc.core.Bytes.bytes;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,10 +11,13 @@ import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
+import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.Silent;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
 import java.io.File;
 import java.io.FilenameFilter;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -204,6 +209,38 @@ class BenchTest {
         PocRun run = PocRun.of("bench", "--endpoints", url, "--total", "10");
 
         assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+    }
+
+    @Test
+    void etcdThatStopsMidRunEndsItWithWhatWasMeasuredAndOneLine() throws Exception {
+        try (LocalEtcd own = LocalEtcd.start(1); Etcd check = new Etcd(own.endpoints())) {
+            // The first level sends 120 puts; once 1000 have arrived, the second (endless) one is timing.
+            CountDownLatch secondLevelTiming = new CountDownLatch(1000);
+            WatchOption underBench = WatchOption.builder().isPrefix(true).build();
+            try (Watch.Watcher puts = check.client().getWatchClient().watch(bytes("bench/"), underBench,
+                    response -> response.getEvents().forEach(event -> secondLevelTiming.countDown()))) {
+                Process bench = PocProcess.start(Map.of(), "bench", "--endpoints", own.endpoints().toString(), "--timeout", "1s",
+                    "--clients", "2,2", "--total", "100,100000000", "--warmup", "20", "--json");
+                try {
+                    assertThat(secondLevelTiming.await(60, TimeUnit.SECONDS)).as("the second level under way").isTrue();
+                    own.kill(0);
+                    assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as("bench ended after its etcd was killed").isTrue();
+
+                    List<String> out = new String(bench.getInputStream().readAllBytes(), UTF_8).lines().toList();
+                    List<String> err = new String(bench.getErrorStream().readAllBytes(), UTF_8).lines().toList();
+                    assertThat(bench.exitValue()).as("exit code; stderr: %s", err).isEqualTo(1);
+                    assertThat(out).as("what each level measured, the cut-short one included").hasSize(2);
+                    assertThat(out.get(0)).contains("\"clients\":2,\"total\":100,", "\"errors\":0}");
+                    assertThat(out.get(1)).contains("\"clients\":2,").doesNotContain("\"total\":100000000,");
+                    assertThat(err).as("stderr: one line, no stack trace, no library's log").singleElement().asString()
+                        .matches("poc: etcd at " + Pattern.quote(own.endpoints().toString()) + ": bench put, 2 in flight: "
+                            + "etcd stopped answering after \\d+ of 100000000 requests .*connection refused; "
+                            + "its keys under bench/[0-9a-f]+/ are still there .*");
+                } finally {
+                    bench.destroyForcibly();
+                }
+            }
+        }
     }
 
     static Stream<Arguments> usageErrors() {
