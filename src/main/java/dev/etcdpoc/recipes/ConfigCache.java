@@ -144,7 +144,7 @@ public final class ConfigCache implements AutoCloseable {
                     replace(load().get());
                 }
                 ended = follow();
-            } catch (Exception failure) {   // no load, no watch (one from a compacted revision fails again), or close()
+            } catch (Exception failure) {   // no load or no watch (one from a compacted revision fails again), the listener's, close()
                 ended = failure;
             }
         }
