@@ -1,5 +1,7 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -35,7 +37,7 @@ public final class CompareAndSwap {
 
     /** The key as it is now (it must exist). */
     public static KeyValue read(Client client, String key, Duration timeout) {
-        List<KeyValue> kvs = Bounded.get(client.getKVClient().get(Bounded.bytes(key)), timeout, "GET " + key).getKvs();
+        List<KeyValue> kvs = RecipeException.await(client.getKVClient().get(ByteSequence.from(key, UTF_8)), timeout, "GET " + key).getKvs();
         if (kvs.isEmpty()) {
             throw new IllegalStateException(key + " does not exist");
         }
@@ -45,16 +47,16 @@ public final class CompareAndSwap {
     /** Writes {@code value} only if the key's mod revision is still {@code read}'s. */
     public static Attempt attempt(Client client, KeyValue read, String value, Duration timeout) {
         ByteSequence key = read.getKey();
-        TxnResponse txn = Bounded.get(client.getKVClient().txn()
+        TxnResponse txn = RecipeException.await(client.getKVClient().txn()
             .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(read.getModRevision())))
-            .Then(Op.put(key, Bounded.bytes(value), PutOption.DEFAULT))
+            .Then(Op.put(key, ByteSequence.from(value, UTF_8), PutOption.DEFAULT))
             // On a conflict the same txn returns the current value: the re-read costs no extra round trip.
             .Else(Op.get(key, GetOption.DEFAULT))
-            .commit(), timeout, "TXN compare-and-swap " + Bounded.text(key));
+            .commit(), timeout, "TXN compare-and-swap " + key.toString(UTF_8));
         KeyValue current = txn.isSucceeded() || txn.getGetResponses().get(0).getKvs().isEmpty() ? null
             : txn.getGetResponses().get(0).getKvs().get(0);
         if (!txn.isSucceeded() && current == null) {
-            throw new IllegalStateException(Bounded.text(key) + " was deleted since it was read");
+            throw new IllegalStateException(key.toString(UTF_8) + " was deleted since it was read");
         }
         return new Attempt(read, value, txn.isSucceeded(), txn.getHeader().getRevision(), current);
     }
@@ -66,7 +68,7 @@ public final class CompareAndSwap {
     public static Attempt update(Client client, KeyValue read, UnaryOperator<String> change, int maxAttempts, Duration timeout,
                                  Consumer<Attempt> onAttempt) {
         for (int i = 0; i < maxAttempts; i++) {
-            Attempt attempt = attempt(client, read, change.apply(Bounded.text(read.getValue())), timeout);
+            Attempt attempt = attempt(client, read, change.apply(read.getValue().toString(UTF_8)), timeout);
             if (onAttempt != null) {
                 onAttempt.accept(attempt);
             }
@@ -75,6 +77,6 @@ public final class CompareAndSwap {
             }
             read = attempt.current();
         }
-        throw new IllegalStateException("still conflicting after " + maxAttempts + " attempts on " + Bounded.text(read.getKey()));
+        throw new IllegalStateException("still conflicting after " + maxAttempts + " attempts on " + read.getKey().toString(UTF_8));
     }
 }

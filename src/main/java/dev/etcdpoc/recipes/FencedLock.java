@@ -1,5 +1,7 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -46,7 +48,7 @@ public final class FencedLock implements AutoCloseable {
 
     /** Waits at most {@code timeout} for the lock {@code name}, on lease {@code leaseId}. */
     public static FencedLock acquire(Client client, String name, long leaseId, Duration timeout) {
-        return Bounded.get(request(client, name, leaseId, timeout), timeout, "LOCK " + name);
+        return RecipeException.await(request(client, name, leaseId, timeout), timeout, "LOCK " + name);
     }
 
     /**
@@ -54,15 +56,15 @@ public final class FencedLock implements AutoCloseable {
      * once, and answers when every older key is gone). Bound the wait yourself, as {@link #acquire} does.
      */
     public static CompletableFuture<FencedLock> request(Client client, String name, long leaseId, Duration timeout) {
-        return client.getLockClient().lock(Bounded.bytes(name), leaseId)
+        return client.getLockClient().lock(ByteSequence.from(name, UTF_8), leaseId)
             .thenApplyAsync(held -> new FencedLock(client, held.getKey(), createRevision(client, held.getKey(), timeout), timeout));
     }
 
     /** The lock key's create revision: the fence, and what a queue of contenders is ordered by. */
     private static long createRevision(Client client, ByteSequence key, Duration timeout) {
-        List<KeyValue> found = Bounded.get(client.getKVClient().get(key), timeout, "GET " + Bounded.text(key)).getKvs();
+        List<KeyValue> found = RecipeException.await(client.getKVClient().get(key), timeout, "GET " + key.toString(UTF_8)).getKvs();
         if (found.isEmpty()) {
-            throw new IllegalStateException("the lock key " + Bounded.text(key) + " is gone right after the lock was granted: "
+            throw new IllegalStateException("the lock key " + key.toString(UTF_8) + " is gone right after the lock was granted: "
                 + "its lease expired or was revoked");
         }
         return found.get(0).getCreateRevision();
@@ -85,17 +87,18 @@ public final class FencedLock implements AutoCloseable {
 
     /** As {@link #write}, with etcd's whole answer: the header says at which revision the ops were applied. */
     public TxnResponse fenced(Op... ops) {
-        return Bounded.get(client.getKVClient().txn()
+        return RecipeException.await(client.getKVClient().txn()
             // A deleted key compares as create revision 0: the txn is refused once the lock is gone.
             .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(revision)))
             .Then(ops)
-            .commit(), timeout, "TXN fenced by " + Bounded.text(key));
+            .commit(), timeout, "TXN fenced by " + key.toString(UTF_8));
     }
 
     /** Releases the lock (deletes its key); the next contender then holds it. Once is enough. */
     public long release() {
         released = true;
-        return Bounded.get(client.getLockClient().unlock(key), timeout, "UNLOCK " + Bounded.text(key)).getHeader().getRevision();
+        return RecipeException.await(client.getLockClient().unlock(key), timeout, "UNLOCK " + key.toString(UTF_8))
+            .getHeader().getRevision();
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class KeptAliveLease implements AutoCloseable {
     public static KeptAliveLease grant(Client client, String owner, long ttlSeconds, Duration timeout) {
         Lease leases = client.getLeaseClient();
         // etcd may raise a TTL below its minimum (about 1.5 election timeouts): keep the TTL it granted.
-        var granted = Bounded.get(leases.grant(ttlSeconds), timeout, "GRANT lease for " + owner);
+        var granted = RecipeException.await(leases.grant(ttlSeconds), timeout, "GRANT lease for " + owner);
         return new KeptAliveLease(leases, timeout, owner, granted.getID(), granted.getTTL());
     }
 
@@ -94,7 +94,8 @@ public final class KeptAliveLease implements AutoCloseable {
 
     /** Asks etcd now whether the lease still lives (the last renewal may be TTL/3 old), completing {@link #lost()} if not. */
     public void checkNow() {
-        long ttl = Bounded.get(leases.timeToLive(id, LeaseOption.DEFAULT), timeout, "TTL of lease " + Long.toHexString(id)).getTTL();
+        long ttl = RecipeException.await(leases.timeToLive(id, LeaseOption.DEFAULT), timeout, "TTL of lease " + Long.toHexString(id))
+            .getTTL();
         if (ttl <= 0) {
             gone();
         }
@@ -114,7 +115,7 @@ public final class KeptAliveLease implements AutoCloseable {
         }
         revoked = true;
         try {
-            Bounded.get(leases.revoke(id), timeout, "REVOKE lease " + Long.toHexString(id));
+            RecipeException.await(leases.revoke(id), timeout, "REVOKE lease " + Long.toHexString(id));
         } catch (RecipeException e) {
             if (!notFound(e.getCause())) {
                 throw e;

@@ -1,5 +1,8 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Election;
 import io.etcd.jetcd.KeyValue;
@@ -41,13 +44,14 @@ public final class LeaderElection {
 
         /** True while the leader key is still there as created: false once the lease is lost or the leader resigned. */
         public boolean stillLeads() {
-            List<KeyValue> kvs = Bounded.get(client.getKVClient().get(key.getKey()), timeout, "GET " + Bounded.text(key.getKey())).getKvs();
+            List<KeyValue> kvs = RecipeException.await(client.getKVClient().get(key.getKey()), timeout,
+                "GET " + key.getKey().toString(UTF_8)).getKvs();
             return !kvs.isEmpty() && kvs.get(0).getCreateRevision() == key.getRevision();
         }
 
         /** Steps down: the next candidate leads. Returns the revision of the resignation. */
         public long resign() {
-            return Bounded.get(client.getElectionClient().resign(key), timeout, "RESIGN " + Bounded.text(key.getName()))
+            return RecipeException.await(client.getElectionClient().resign(key), timeout, "RESIGN " + key.getName().toString(UTF_8))
                 .getHeader().getRevision();
         }
     }
@@ -55,22 +59,22 @@ public final class LeaderElection {
     /** Campaigns without waiting: the future completes once this candidate leads. Bound the wait yourself. */
     public static CompletableFuture<Leadership> campaign(Client client, String name, long leaseId, String value, Duration timeout) {
         Election election = client.getElectionClient();
-        return election.campaign(Bounded.bytes(name), leaseId, Bounded.bytes(value))
+        return election.campaign(ByteSequence.from(name, UTF_8), leaseId, ByteSequence.from(value, UTF_8))
             .thenApply(won -> new Leadership(client, won.getLeader(), timeout));
     }
 
     /** Campaigns and waits, at most {@code timeout}, until this candidate leads. */
     public static Leadership lead(Client client, String name, long leaseId, String value, Duration timeout) {
-        return Bounded.get(campaign(client, name, leaseId, value, timeout), timeout, "CAMPAIGN " + name);
+        return RecipeException.await(campaign(client, name, leaseId, value, timeout), timeout, "CAMPAIGN " + name);
     }
 
     /** The leader's value now, or null when nobody campaigns. */
     public static String leader(Client client, String name, Duration timeout) {
         GetOption oldestFirst = GetOption.builder().isPrefix(true).withLimit(1)
             .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).build();
-        List<KeyValue> oldest = Bounded.get(client.getKVClient().get(Bounded.bytes(name + "/"), oldestFirst), timeout,
+        List<KeyValue> oldest = RecipeException.await(client.getKVClient().get(ByteSequence.from(name + "/", UTF_8), oldestFirst), timeout,
             "GET " + name + "/").getKvs();
-        return oldest.isEmpty() ? null : Bounded.text(oldest.get(0).getValue());
+        return oldest.isEmpty() ? null : oldest.get(0).getValue().toString(UTF_8);
     }
 
     /** Follows who leads {@code name} from {@code fromRevision} on; close it when done. */
@@ -131,7 +135,7 @@ public final class LeaderElection {
             }
             nextRevision = revision;
             WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).withRequireLeader(true).build();
-            watcher = client.getWatchClient().watch(Bounded.bytes(name + "/"), option, this::seen, changes::add);
+            watcher = client.getWatchClient().watch(ByteSequence.from(name + "/", UTF_8), option, this::seen, changes::add);
         }
 
         private synchronized void seen(WatchResponse response) {

@@ -1,5 +1,8 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Txn;
@@ -47,8 +50,8 @@ public final class OwnedKeys implements AutoCloseable {
 
     private boolean deleteIfOwned(Map<String, Long> keys) {
         Txn txn = kv.txn();
-        keys.forEach((key, revision) -> txn.If(new Cmp(Bounded.bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(revision))));
-        keys.keySet().forEach(key -> txn.Then(Op.delete(Bounded.bytes(key), DeleteOption.DEFAULT)));
-        return Bounded.get(txn.commit(), timeout, "DELETE " + String.join(", ", keys.keySet())).isSucceeded();
+        keys.forEach((key, revision) -> txn.If(new Cmp(ByteSequence.from(key, UTF_8), Cmp.Op.EQUAL, CmpTarget.createRevision(revision))));
+        keys.keySet().forEach(key -> txn.Then(Op.delete(ByteSequence.from(key, UTF_8), DeleteOption.DEFAULT)));
+        return RecipeException.await(txn.commit(), timeout, "DELETE " + String.join(", ", keys.keySet())).isSucceeded();
     }
 }

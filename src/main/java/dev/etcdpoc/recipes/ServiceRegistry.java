@@ -1,5 +1,8 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
@@ -37,7 +40,7 @@ public record ServiceRegistry(Client client, String prefix, Duration timeout) {
         KeptAliveLease lease = KeptAliveLease.grant(client, instance, ttlSeconds, timeout);
         String key = prefix + instance;
         try {
-            Bounded.get(client.getKVClient().put(Bounded.bytes(key), Bounded.bytes(address),
+            RecipeException.await(client.getKVClient().put(ByteSequence.from(key, UTF_8), ByteSequence.from(address, UTF_8),
                 PutOption.builder().withLeaseId(lease.id()).build()), timeout, "PUT " + key);
         } catch (RuntimeException e) {
             lease.close();
@@ -48,11 +51,12 @@ public record ServiceRegistry(Client client, String prefix, Duration timeout) {
 
     /** The registered instances and their addresses, at one revision ({@link Listing#revision()}). */
     public Listing list() {
-        GetResponse response = Bounded.get(client.getKVClient().get(Bounded.bytes(prefix), GetOption.builder().isPrefix(true).build()),
+        GetOption all = GetOption.builder().isPrefix(true).build();
+        GetResponse response = RecipeException.await(client.getKVClient().get(ByteSequence.from(prefix, UTF_8), all),
             timeout, "GET " + prefix);
         Map<String, String> instances = new TreeMap<>();
         for (KeyValue kv : response.getKvs()) {
-            instances.put(Bounded.text(kv.getKey()).substring(prefix.length()), Bounded.text(kv.getValue()));
+            instances.put(kv.getKey().toString(UTF_8).substring(prefix.length()), kv.getValue().toString(UTF_8));
         }
         return new Listing(instances, response.getHeader().getRevision());
     }

@@ -1,5 +1,8 @@
 package dev.etcdpoc.recipes;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
@@ -88,11 +91,12 @@ public final class Stm {
             if (!readAt.containsKey(key)) {
                 // The first read fixes the snapshot; later ones read as of that revision.
                 GetOption at = GetOption.builder().withRevision(revision).build();
-                GetResponse read = Bounded.get(client.getKVClient().get(Bounded.bytes(key), at), timeout, "GET " + key);
+                GetResponse read = RecipeException.await(client.getKVClient().get(ByteSequence.from(key, UTF_8), at), timeout,
+                    "GET " + key);
                 revision = revision == 0 ? read.getHeader().getRevision() : revision;
                 List<KeyValue> kvs = read.getKvs();
                 readAt.put(key, kvs.isEmpty() ? 0 : kvs.get(0).getModRevision());
-                reads.put(key, kvs.isEmpty() ? null : Bounded.text(kvs.get(0).getValue()));
+                reads.put(key, kvs.isEmpty() ? null : kvs.get(0).getValue().toString(UTF_8));
             }
             return reads.get(key);
         }
@@ -105,13 +109,15 @@ public final class Stm {
         /** The writes, if every key read still has the mod revision read, and no key written changed since the snapshot. */
         TxnResponse commit() {
             List<Cmp> unchanged = new ArrayList<>();
-            readAt.forEach((key, modRevision) -> unchanged.add(new Cmp(Bounded.bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision))));
+            readAt.forEach((key, modRevision) ->
+                unchanged.add(new Cmp(ByteSequence.from(key, UTF_8), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision))));
             writes.keySet().stream().filter(key -> !readAt.containsKey(key) && revision > 0).forEach(key ->
-                unchanged.add(new Cmp(Bounded.bytes(key), Cmp.Op.LESS, CmpTarget.modRevision(revision + 1))));
+                unchanged.add(new Cmp(ByteSequence.from(key, UTF_8), Cmp.Op.LESS, CmpTarget.modRevision(revision + 1))));
             List<Op> puts = new ArrayList<>();
-            writes.forEach((key, value) -> puts.add(Op.put(Bounded.bytes(key), Bounded.bytes(value), PutOption.DEFAULT)));
-            return Bounded.get(client.getKVClient().txn().If(unchanged.toArray(Cmp[]::new)).Then(puts.toArray(Op[]::new)).commit(),
-                timeout, "TXN commit of " + String.join(", ", writes.keySet()));
+            writes.forEach((key, value) -> puts.add(Op.put(ByteSequence.from(key, UTF_8), ByteSequence.from(value, UTF_8),
+                PutOption.DEFAULT)));
+            var txn = client.getKVClient().txn().If(unchanged.toArray(Cmp[]::new)).Then(puts.toArray(Op[]::new));
+            return RecipeException.await(txn.commit(), timeout, "TXN commit of " + String.join(", ", writes.keySet()));
         }
     }
 }

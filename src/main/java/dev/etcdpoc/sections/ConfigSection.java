@@ -19,10 +19,13 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Narrates {@link ConfigCache}: a service loads a prefix once and follows every change by watch.
@@ -36,7 +39,7 @@ public final class ConfigSection implements Section {
     private static final String FEATURE = PREFIX + "feature-x";
 
     @Override
-    public void run(SectionContext ctx) {
+    public void run(SectionContext ctx) throws InterruptedException {
         ctx.out().println("A service loads its configuration once, at a revision, then applies every later change from a watch.");
         ctx.out().println("When the watch breaks it resumes from the last applied revision + 1: nothing missed, nothing applied twice.");
         KV kv = ctx.client().getKVClient();
@@ -52,10 +55,12 @@ public final class ConfigSection implements Section {
             ctx.out().println("PUT " + String.join(", ", initial.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).toList())
                 + " (revision " + created + ")");
 
-            // The listener runs on jetcd's thread: it only queues, the section prints in its own order.
+            // The listener runs on the cache's thread: it only queues, the section prints in its own order.
             StreamInbox<Update> updates = new StreamInbox<>(Update.class, "config cache");
             // Its loads wait as long as the client's attempts of one request may take; it checks its watch every half of that.
-            try (ConfigCache cache = ConfigCache.start(ctx.client(), bytes(PREFIX), ctx.timeout().multipliedBy(2), updates::add)) {
+            CompletableFuture<ConfigCache> started =
+                ConfigCache.start(ctx.client(), bytes(PREFIX), ctx.timeout().multipliedBy(2), updates::add);
+            try (ConfigCache cache = ctx.await(started, "GET " + PREFIX + " (config cache load)")) {
                 ConfigCache.Snapshot loaded = cache.snapshot();
                 ctx.expect("what the cache loaded from " + PREFIX, loaded.values(), new TreeMap<>(initial));
                 ctx.out().println("LOAD " + PREFIX + ": " + loaded.values().size() + " keys at revision " + loaded.revision());
@@ -84,7 +89,7 @@ public final class ConfigSection implements Section {
 
                 // The end: a linearizable read (the default) sees every write acknowledged anywhere in the cluster.
                 GetResponse now = ctx.await(kv.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()), "GET " + PREFIX);
-                ConfigCache.Snapshot reached = cache.awaitCurrent(now.getHeader().getRevision(), ctx.requestWait());
+                ConfigCache.Snapshot reached = awaitCurrent(cache, now.getHeader().getRevision(), ctx.requestWait());
                 Map<String, String> expected = new TreeMap<>(Map.of(TIMEOUT, "800", RETRIES, "7"));
                 ctx.expect("GET " + PREFIX, toMap(now), expected);
                 ctx.expect("the config cache", reached.values(), expected);
@@ -120,6 +125,15 @@ public final class ConfigSection implements Section {
         ctx.expect("the config cache's update", update, new Update(revision, List.of(expected), false));
         ctx.out().println("  cache at revision " + revision + ": " + expected.key() + " " + expected.oldValue() + " -> "
             + (expected.newValue() == null ? "(deleted)" : expected.newValue()));
+    }
+
+    /** The cache once it holds every change up to {@code revision}; one that does not get there in time ends the run. */
+    private static ConfigCache.Snapshot awaitCurrent(ConfigCache cache, long revision, Duration within) throws InterruptedException {
+        try {
+            return cache.awaitCurrent(revision, within);
+        } catch (TimeoutException e) {
+            throw new DemoFailure(e.getMessage(), e);
+        }
     }
 
     private static Map<String, String> read(SectionContext ctx, KV kv, GetOption option) {

@@ -164,11 +164,13 @@ final class DocSnippets {
         // END
     }
 
-    static void configCache(Client client, BlockingQueue<ConfigCache.Update> queue) {
+    static void configCache(Client client, BlockingQueue<ConfigCache.Update> queue, long revisionOfMyWrite) throws Exception {
         // SNIPPET
-        try (ConfigCache cache = ConfigCache.start(client, bytes("demo/config/"), Duration.ofSeconds(5), update -> queue.add(update))) {
+        try (ConfigCache cache = ConfigCache.start(client, bytes("demo/config/"), Duration.ofSeconds(5), update -> queue.add(update))
+                .get(10, SECONDS)) {                           // its load fails if etcd does not answer within 5 s
             String timeout = cache.snapshot().values().get("demo/config/timeout-ms");   // never blocks
             ConfigCache.Snapshot s = cache.snapshot();             // s.values() as of s.revision()
+            cache.awaitCurrent(revisionOfMyWrite, Duration.ofSeconds(5));   // read-your-writes; TimeoutException if not
         }
         // END
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.Endpoints;
+import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.recipes.ConfigCache.Change;
 import dev.etcdpoc.recipes.ConfigCache.Update;
 import dev.etcdpoc.recipes.ConfigCache;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,8 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ConfigCache} where watches break for real: a burst of changes on the shared etcd, a member
- * killed and restarted, and history compacted while the cache could not follow (both on a throwaway
- * 3-member cluster).
+ * killed and restarted, a member frozen, and history compacted while the cache could not follow (the
+ * last three on a throwaway 3-member cluster).
  */
 @ExtendWith(EtcdExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -49,12 +51,12 @@ class ConfigCacheTest {
     static final FaultyCluster CLUSTER = FaultyCluster.perClass();
 
     @Test
-    void aBurstOfChangesIsAppliedInOrderWithNoneMissed(EtcdFixture etcd) {
+    void aBurstOfChangesIsAppliedInOrderWithNoneMissed(EtcdFixture etcd) throws Exception {
         String prefix = "test/config-burst/";
         List<Update> updates = new CopyOnWriteArrayList<>();
         try (Client writer = new ClientFactory(BOUND).create(etcd.endpoints());
              Client reader = new ClientFactory(BOUND).create(etcd.endpoints());
-             ConfigCache cache = ConfigCache.start(reader, bytes(prefix), BOUND, updates::add)) {
+             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), BOUND, updates::add), BOUND, "LOAD " + prefix)) {
             List<Written> writes = burst(writer.getKVClient(), prefix, 10, 100);
             try {
                 long lastRevision = writes.get(writes.size() - 1).revision();
@@ -75,13 +77,13 @@ class ConfigCacheTest {
     }
 
     @Test
-    void theCacheStaysEqualToEtcdWhileTheMemberItWatchesIsKilledAndRestarted() {
+    void theCacheStaysEqualToEtcdWhileTheMemberItWatchesIsKilledAndRestarted() throws Exception {
         String prefix = "test/config-restart/";
         List<Update> updates = new CopyOnWriteArrayList<>();
         int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;   // a follower: killing it needs no election
         try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
              Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
-             ConfigCache cache = ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add)) {
+             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
             KV kv = writer.getKVClient();
             List<Written> writes = new ArrayList<>(writeRound(kv, prefix, 0));
             cache.awaitCurrent(last(writes), BOUND);
@@ -103,13 +105,40 @@ class ConfigCacheTest {
     }
 
     @Test
-    void afterACompactionPastItsRevisionTheCacheResyncsAndEqualsEtcd() {
+    void aWatchWhoseMemberFreezesIsOpenedAgainBeforeAnyErrorSaysSo() throws Exception {
+        String prefix = "test/config-frozen/";
+        List<Update> updates = new CopyOnWriteArrayList<>();
+        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
+        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
+             Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
+             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
+            KV kv = writer.getKVClient();
+            List<Written> writes = new ArrayList<>(writeRound(kv, prefix, 0));
+            cache.awaitCurrent(last(writes), BOUND);
+            int resumed = cache.resumes();
+
+            // A frozen member keeps its connections open and says nothing: only the cache's check can tell.
+            CLUSTER.freeze(watched);
+            writes.addAll(writeRound(kv, prefix, 1));
+            Poll.until(BOUND, "the silent watch opened again", () -> Optional.of(cache.resumes()).filter(n -> n > resumed));
+            CLUSTER.recover();
+            writes.addAll(writeRound(kv, prefix, 2));
+
+            ConfigCache.Snapshot reached = cache.awaitCurrent(last(writes), BOUND);
+            assertThat(changesByRevision(updates)).as("every change once, in order, across the freeze")
+                .containsExactlyElementsOf(writes.stream().map(Written::asSeen).toList());
+            assertThat(reached.values()).as("the cache against a linearizable read").isEqualTo(readAt(kv, prefix, 0));
+        }
+    }
+
+    @Test
+    void afterACompactionPastItsRevisionTheCacheResyncsAndEqualsEtcd() throws Exception {
         String prefix = "test/config-compacted/";
         List<Update> updates = new CopyOnWriteArrayList<>();
         int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
         try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
              Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
-             ConfigCache cache = ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add)) {
+             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
             KV kv = writer.getKVClient();
             List<Written> writes = writeRound(kv, prefix, 0);
             ConfigCache.Snapshot before = cache.awaitCurrent(last(writes), BOUND);
