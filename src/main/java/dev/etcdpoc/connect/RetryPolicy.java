@@ -15,7 +15,7 @@ import javax.net.ssl.SSLException;
 /**
  * THE retry policy: for every kind of etcd request the program makes, whether it is sent again
  * after an attempt that got no answer in time or one of etcd's passing errors, and how a write
- * whose outcome is unknown is settled first, so that nothing is ever applied twice. Every unary
+ * whose outcome is unknown is settled first, so that no second attempt repeats what the first did. Every unary
  * request of every client the program builds goes through it ({@link RetryingCall}); call sites
  * never decide for themselves. The table, as docs/retries.md shows it:
  *
@@ -26,7 +26,12 @@ import javax.net.ssl.SSLException;
  *   member list, leader, auth get
  * put; txn whose writes are puts   sent again              read back first, sent again only  WriteCheck: the keys hold the
  *   (guarded by compares or not)                           if not applied                    written values at one revision?
- * delete; txn of deletes only      sent again              sent again                        deleting what is gone changes nothing
+ * delete of one key                sent again              sent again as a txn: only if the  GuardedDelete: nobody wrote the
+ *                                                          key is unchanged since the first  key since; its answer says what
+ *                                                                                            the second attempt deleted
+ * delete of a range (a prefix of   sent again              sent again                        deleting what is gone changes
+ *   the caller's own); txn of                                                                nothing; the txn's compares pin
+ *   deletes guarded by compares                                                              what it deletes
  * lease grant                      sent again              sent again with the SAME lease    "lease already exists" = granted
  *                                                          ID (the client picks it)
  * lease revoke                     sent again              sent again                        "lease not found" = revoked
@@ -66,6 +71,8 @@ final class RetryPolicy {
         AS_IS,
         /** A write: after no answer, sent again only once a read shows it was not applied. */
         READ_BACK,
+        /** A delete of one key: after no answer, sent again only guarded by the key's mod revision. */
+        GUARDED_DELETE,
         /** A lease grant: sent again with the lease ID the first attempt asked for. */
         SAME_LEASE_ID,
         /** Not sent again. */
@@ -149,6 +156,9 @@ final class RetryPolicy {
             // Its answer carries the deleted values: a second attempt would answer "nothing deleted".
             return Rule.NEVER;
         }
+        if (GuardedDelete.applies(request)) {
+            return Rule.GUARDED_DELETE;
+        }
         return RULES.getOrDefault(method.getFullMethodName(), Rule.NEVER);
     }
 
@@ -157,7 +167,8 @@ final class RetryPolicy {
             return Rule.READ;
         }
         if (ops(txn).allMatch(op -> op.hasRequestDeleteRange() && !op.getRequestDeleteRange().getPrevKv())) {
-            return Rule.AS_IS;
+            // Sent again as it is only when its compares pin what it deletes (OwnedKeys compares create revisions).
+            return txn.getCompareCount() > 0 ? Rule.AS_IS : Rule.NEVER;
         }
         return WriteCheck.of(txn).isPresent() ? Rule.READ_BACK : Rule.NEVER;
     }

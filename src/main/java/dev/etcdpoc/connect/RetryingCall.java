@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
  * thawed after a later attempt succeeded, may still hand the first to raft before it reads the
- * cancellation gRPC sent with it. A frozen leader cannot (a new leader's term overrules it), and a
- * lease grant cannot (it asks for the same lease ID, which etcd grants once).
+ * cancellation gRPC sent with it — a frozen leader too: thawed, it is a follower that forwards the
+ * request to the new leader. The check section saw a put applied twice that way. A lease grant
+ * cannot be (it asks for the same lease ID, which etcd grants once), nor a guarded delete.
  */
 final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     /** Pauses after a fast refusal: an election on loopback takes about a second. */
@@ -202,6 +203,8 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private void next(RetryPolicy.Outcome outcome, Status failed) {
         if (outcome == RetryPolicy.Outcome.UNKNOWN && rule == RetryPolicy.Rule.READ_BACK) {
             settle(WriteCheck.of(request).orElseThrow(), failed);
+        } else if (outcome == RetryPolicy.Outcome.UNKNOWN && rule == RetryPolicy.Rule.GUARDED_DELETE) {
+            deleteIfUnchanged(GuardedDelete.of(request), failed);
         } else {
             attempt(options);
         }
@@ -234,6 +237,32 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
                     case CANNOT_TELL -> finish(unanswered.augmentDescription("whether it was applied cannot be told: "
                         + "another client wrote its keys meanwhile, so it was not sent again"), null);
                 }
+            }
+        });
+    }
+
+    /**
+     * Sends the delete again as a txn that deletes the key only if nobody wrote it since the first attempt
+     * was sent; if somebody did, it fails as unanswered, saying why it was not sent again.
+     */
+    private void deleteIfUnchanged(GuardedDelete guarded, Status unanswered) {
+        AtomicReference<Object> answeredBy = lastPicked;
+        call(KVGrpc.getTxnMethod(), guarded.txn(seenBefore), elsewhere(options), (status, answer) -> {
+            lastMember = answeredBy.get();
+            if (cancelled) {
+                finish(Status.CANCELLED, null);
+            } else if (status.isOk()) {
+                TxnResponse txn = (TxnResponse) answer;
+                if (txn.getSucceeded()) {
+                    finish(Status.OK, GuardedDelete.answer(txn));
+                } else {
+                    finish(unanswered.augmentDescription("whether it was applied cannot be told: "
+                        + "another client wrote the key meanwhile, so it was not deleted again"), null);
+                }
+            } else if (RetryPolicy.outcome(status, rule, memory.severalMembers()) != RetryPolicy.Outcome.FINAL && timeLeftForAnother()) {
+                memory.later(pauseMs, () -> deleteIfUnchanged(guarded, unanswered));
+            } else {
+                finish(unanswered, null);
             }
         });
     }
