@@ -312,7 +312,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         current = call;
         Metadata copy = new Metadata();
         copy.merge(headers);
-        if (RetryPolicy.needsLeader(what)) {
+        if (RetryPolicy.needsLeader(what, message)) {
             copy.put(REQUIRE_LEADER, "true");
         }
         call.start(new Listener<B>() {
