@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
  * thawed after a later attempt succeeded, may still hand the first to raft before it reads the
  * cancellation gRPC sent with it — a {@link WriteCheck} read-back cannot tell "not applied" from "not
- * applied yet". A frozen leader can too: thawed, it hears the new term, follows, and forwards the old
- * attempt to the new leader (the check section saw a put acknowledged at one revision applied again at a
- * later one, docs/check.md). A lease grant cannot (it asks for the same lease ID, which etcd grants once).
+ * applied yet". A frozen leader can too (thawed, it may follow the new leader before it handles the old
+ * attempt, and forward it): the check section saw a put acknowledged at one revision applied again at a
+ * later one (docs/check.md). A lease grant cannot (it asks for the same lease ID, which etcd grants once).
  */
 final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     /** Pauses after a fast refusal: an election on loopback takes about a second. */
