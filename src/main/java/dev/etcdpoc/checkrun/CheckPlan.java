@@ -33,7 +33,7 @@ public record CheckPlan(int members, Duration duration, int faults, boolean seri
         return new CheckPlan(members, duration, faults, serializableReads);
     }
 
-    /** Each fault's share of the run: it starts in the middle of the one before's and is held for half of it. */
+    /** Each fault's share of the run: the fault is injected a quarter into it and ended at three quarters. */
     Duration slot() {
         return faults == 0 ? duration : duration.dividedBy(faults);
     }

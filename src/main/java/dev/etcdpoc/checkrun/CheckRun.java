@@ -125,28 +125,9 @@ public final class CheckRun {
                 progress.accept("Clients: " + CLIENTS + " on " + Workload.KEYS.size() + " keys under " + PREFIX + " for "
                     + seconds(plan.duration().toNanos()) + " s, " + (plan.serializableReads() ? "gets serializable" : "gets linearizable")
                     + ", every call recorded; a watch on " + PREFIX + " from revision " + from);
-                Duration slot = plan.slot();
                 for (int n = 0; n < plan.faults(); n++) {
-                    Fault fault = Fault.nth(n);
-                    waitUntil(start + slot.toNanos() * n + slot.toNanos() / 4);
-                    int member = fault.target(cluster.awaitLeader(BOUND), cluster.size());
-                    long injected = System.nanoTime();
-                    fault.inject(cluster, member);
-                    if (stale != null && fault == Fault.FOLLOWER_CUT_OFF && made.isEmpty()) {
-                        made = Optional.of(stale.make(cluster, member));
-                    }
-                    waitUntil(injected + slot.toNanos() / 2);
-                    fault.end(cluster, member);
-                    long ended = System.nanoTime();
-                    cluster.awaitHealthy(BOUND);
-                    progress.accept("Fault " + (n + 1) + " at " + seconds(injected - start) + " s: "
-                        + (fault.hitsLeader() ? "leader " : "follower ") + cluster.name(member) + " " + fault.injectedText()
-                        + "; " + fault.endedText() + " at " + seconds(ended - start) + " s, every member healthy at "
-                        + seconds(System.nanoTime() - start) + " s");
-                    made.filter(m -> fault.cutsOff() && m.member().equals(cluster.name(member)))
-                        .ifPresent(m -> progress.accept("  meanwhile, at " + m.member() + ": " + m.read().request().text()
-                            + " -> " + m.read().response().text() + ", after " + m.write().request().text() + " -> "
-                            + m.write().response().text() + " through the others"));
+                    Optional<StaleRead.Made> now = fault(n, cluster, made.isEmpty() ? stale : null);
+                    made = now.isPresent() ? now : made;
                     if (n == 0 || n == 2) {
                         long at = n == 0 ? revisionNow(client) + 1 : from;
                         watches.open(at);
@@ -164,6 +145,34 @@ public final class CheckRun {
                 return new Recording(plan, recorded, watches.recorded(), plan.faults(), watches.resumes(), made);
             }
         }
+    }
+
+    /**
+     * The {@code n}-th fault: injected a quarter into its slot, ended at three quarters, then waited on until
+     * every member is healthy, and said in one line. With {@code stale} (the control, not yet made), a follower
+     * cut off is where the certain stale read is made.
+     */
+    private Optional<StaleRead.Made> fault(int n, LocalEtcd cluster, StaleRead stale) throws InterruptedException {
+        Fault fault = Fault.nth(n);
+        long slot = plan.slot().toNanos();
+        waitUntil(start + slot * n + slot / 4);
+        int member = fault.target(cluster.awaitLeader(BOUND), cluster.size());
+        long injected = System.nanoTime();
+        fault.inject(cluster, member);
+        Optional<StaleRead.Made> made = stale != null && fault == Fault.FOLLOWER_CUT_OFF
+            ? Optional.of(stale.make(cluster, member)) : Optional.empty();
+        waitUntil(injected + slot / 2);
+        fault.end(cluster, member);
+        long ended = System.nanoTime();
+        cluster.awaitHealthy(BOUND);
+        progress.accept("Fault " + (n + 1) + " at " + seconds(injected - start) + " s: "
+            + (fault.hitsLeader() ? "leader " : "follower ") + cluster.name(member) + " " + fault.injectedText()
+            + "; " + fault.endedText() + " at " + seconds(ended - start) + " s, every member healthy at "
+            + seconds(System.nanoTime() - start) + " s");
+        made.ifPresent(m -> progress.accept("  meanwhile, at " + m.member() + ": " + m.read().request().text() + " -> "
+            + m.read().response().text() + ", after " + m.write().request().text() + " -> " + m.write().response().text()
+            + " through the others"));
+        return made;
     }
 
     /** The cluster's revision now, from a linearizable read; tried again while the cluster recovers. */

@@ -44,10 +44,6 @@ enum Fault {
         return hitsLeader;
     }
 
-    boolean cutsOff() {
-        return this == LEADER_CUT_OFF || this == FOLLOWER_CUT_OFF;
-    }
-
     void inject(LocalEtcd cluster, int member) {
         switch (this) {
             case LEADER_KILLED -> cluster.kill(member);

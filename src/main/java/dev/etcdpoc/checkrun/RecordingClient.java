@@ -10,6 +10,7 @@ import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.DeleteResponse;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -87,7 +88,7 @@ final class RecordingClient {
     Operation delete(String key) {
         long invoked = System.nanoTime();
         try {
-            var answer = await(kv.delete(bytes(key)), "DELETE " + key);
+            DeleteResponse answer = await(kv.delete(bytes(key)), "DELETE " + key);
             seenModRevision.put(key, 0L);
             return record(invoked, System.nanoTime(), new Request.Delete(key),
                 new Response.Deleted((int) answer.getDeleted(), answer.getHeader().getRevision()));
