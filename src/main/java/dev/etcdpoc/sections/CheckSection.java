@@ -39,9 +39,10 @@ public final class CheckSection implements Section {
         Verdict verdict = recording.verdict();
         out.println("Checked in " + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9) + " s:");
         verdict.lines().forEach(line -> out.println("  " + line));
-        out.println("Verdict: " + recording.history().size() + " operations under " + recording.faults() + " faults on "
-            + plan.members() + " members: " + linearizability(verdict.linearizability()) + "; watches "
-            + guarantees(verdict.watches()));
+        LinearizabilityReport calls = verdict.linearizability();
+        out.println("Verdict: " + calls.operations() + " operations on " + calls.keys().size() + " keys under "
+            + recording.faults() + " faults on " + plan.members() + " members: " + linearizability(calls) + "; "
+            + verdict.watches().watches() + " watches, " + verdict.watches().events() + " events: " + guarantees(verdict.watches()));
 
         if (plan.serializableReads()) {
             requireCaught(out, verdict, recording.staleRead().orElseThrow(() -> new DemoFailure(

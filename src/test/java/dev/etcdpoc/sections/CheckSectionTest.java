@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CheckSectionTest {
     private static final Duration BOUND = Duration.ofSeconds(90);
-    static final String HOLDS = "^Verdict: (\\d+) operations under (\\d+) faults on %d members: linearizable; "
-        + "watches ordered, unique, atomic, reliable, resumable, accurate$";
+    static final String HOLDS = "^Verdict: (\\d+) operations on \\d+ keys under (\\d+) faults on %d members: linearizable; "
+        + "3 watches, \\d+ events: ordered, unique, atomic, reliable, resumable, accurate$";
 
     @Test
     void aHistoryRecordedUnderFiveFaultsIsLinearizable(@TempDir Path tmp) throws Exception {
@@ -38,7 +38,7 @@ class CheckSectionTest {
         assertThat(run.exitCode()).as("exit code: the stale read was caught; stdout:%n%s%nstderr:%n%s", run.out(), run.err())
             .isZero();
         assertThat(run.err()).as("stderr").isEmpty();
-        run.line("^Verdict: \\d+ operations under \\d+ faults on 3 members: NOT linearizable \\(\\d+ of \\d+ keys\\);");
+        run.line("^Verdict: \\d+ operations on \\d+ keys under \\d+ faults on 3 members: NOT linearizable \\(\\d+ of \\d+ keys\\);");
         run.line("^  key check/stale: NOT linearizable; smallest history that shows it");
         String read = run.line("^Control: the stale read was caught, as it had to be:\\n    (client \\d+ \\[[\\d.]+ \\.\\. [\\d.]+ ms\\] "
             + "get\\(check/stale\\) -> .*)$").group(1);
