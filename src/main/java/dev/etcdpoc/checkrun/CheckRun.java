@@ -117,11 +117,11 @@ public final class CheckRun {
                 stale.prepare(client.getKVClient());
             }
             Optional<StaleRead.Made> made = Optional.empty();
+            start = System.nanoTime();
             try (RecordedWatches watches = new RecordedWatches(client.getWatchClient(), PREFIX);
                  Workload workload = Workload.start(CLIENTS, client.getKVClient(), history, REQUEST_DEADLINE,
                      plan.serializableReads())) {
                 watches.open(from);
-                start = System.nanoTime();
                 progress.accept("Clients: " + CLIENTS + " on " + Workload.KEYS.size() + " keys under " + PREFIX + " for "
                     + seconds(plan.duration().toNanos()) + " s, " + (plan.serializableReads() ? "gets serializable" : "gets linearizable")
                     + ", every call recorded; a watch on " + PREFIX + " from revision " + from);
