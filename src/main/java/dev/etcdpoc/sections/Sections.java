@@ -75,7 +75,7 @@ public final class Sections {
             "kill the leader mid-stream, then two of three members: no acknowledged write is lost", OWN_CLUSTER,
             new FailoverSection()),
         new Entry(CHECK, "Consistency check (a recorded history under faults)",
-            "clients record every call while members are killed, frozen and cut off; the history is checked (~30 s; not in all)",
+            "clients record every call while members are killed, frozen and cut off; the history is checked (~25 s; not in all)",
             OWN_CLUSTER_AND_TIME, new CheckSection()));
 
     private Sections() {
