@@ -71,9 +71,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "On failure, also print the stack trace and library logs.")
     private boolean verbose;
 
+    @Mixin
+    private CheckOptions check;
+
     @Parameters(paramLabel = "SECTION", arity = "0..*",
         description = "Sections to run, in the order given, or 'all' (every one but auth, which needs an etcd "
-            + "with auth enabled). See --list.")
+            + "with auth enabled, and check, which takes tens of seconds). See --list.")
     private List<String> sectionNames = new ArrayList<>();
 
     private Main(Map<String, String> env, PrintStream out, PrintStream err, ClientFactory.BeforeRequest beforeRequest) {
@@ -161,6 +164,7 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
         List<Sections.Entry> chosen = chosenSections();
+        refuseMisplacedCheckOptions(chosen);
         ConnectionOptions.Connector connector;
         try {
             connector = connection.connector(env).withBeforeRequest(beforeRequest);
@@ -170,21 +174,22 @@ public final class Main implements Callable<Integer> {
         if (localCluster != null && (localCluster < 1 || localCluster > 7)) {
             throw new ParameterException(spec.commandLine(), "--local-cluster takes 1 to 7 members, not " + localCluster);
         }
-        List<String> keys = chosen.stream().filter(e -> e.needs() != Sections.Needs.OWN_CLUSTER)
+        List<String> keys = chosen.stream().filter(e -> !e.needs().ownCluster())
             .flatMap(e -> e.section().keys().stream()).distinct().collect(Collectors.toList());
-        if (chosen.stream().allMatch(e -> e.needs() == Sections.Needs.OWN_CLUSTER)) {
-            run(chosen, new SectionContext(null, out, connector.clients(), null, false));
+        if (chosen.stream().allMatch(e -> e.needs().ownCluster())) {
+            run(chosen, new SectionContext(null, out, connector.clients(), null, false, check.plan()));
             return 0;
         }
         try (Connection etcd = connector.open(localCluster == null ? 0 : localCluster, err)) {
             try {
                 if (etcd.throwaway()) {
                     // Nobody else can use an etcd this run started: no turn to wait for, no data of others.
-                    run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true));
+                    run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true, check.plan()));
                 } else {
                     try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), err)) {
                         ExistingKeys.refuseIfAny(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
-                        run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory));
+                        run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory,
+                            check.plan()));
                         turn.requireHeld();
                     }
                 }
@@ -208,6 +213,25 @@ public final class Main implements Callable<Integer> {
         out.println();
         out.println("Done.");
         out.flush();
+    }
+
+    /**
+     * The check section's options without the check section would be silently ignored; and the check
+     * kills, freezes and cuts off the members of the cluster it runs on, so it runs on its own, never on
+     * an etcd given with --endpoints.
+     */
+    private void refuseMisplacedCheckOptions(List<Sections.Entry> chosen) {
+        boolean checking = chosen.stream().anyMatch(e -> e.name().equals(Sections.CHECK));
+        List<String> given = check.given();
+        if (!checking && !given.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", given) + (given.size() == 1 ? " is" : " are")
+                + " for the check section only: name it, as in 'poc check --members 5 --duration 30s'");
+        }
+        if (checking && spec.commandLine().getParseResult().hasMatchedOption("--endpoints")) {
+            throw new ParameterException(spec.commandLine(), "check kills, freezes and cuts off the members of the cluster it "
+                + "runs on, so it starts one of its own and never runs on --endpoints: leave --endpoints out, or run check apart "
+                + "from the sections you point at your etcd");
+        }
     }
 
     private List<Sections.Entry> chosenSections() {

@@ -48,7 +48,15 @@ class BadInputTest {
             Arguments.of(new String[] {"-e", "http://127.0.0.1:1", "bench", "--total", "500"},
                 "--endpoints before 'bench' would be the demo's, not the benchmark's: write it after 'bench'"),
             Arguments.of(new String[] {"--timeout", "1s", "--namespace", "x/", "bench"},
-                "--timeout, --namespace before 'bench' would be the demo's, not the benchmark's: write them after 'bench'"));
+                "--timeout, --namespace before 'bench' would be the demo's, not the benchmark's: write them after 'bench'"),
+            // The check starts and breaks a cluster of its own: never a given etcd, and its options mean nothing elsewhere.
+            Arguments.of(new String[] {"-e", "http://127.0.0.1:1", "check"},
+                "check kills, freezes and cuts off the members of the cluster it runs on, so it starts one of its own and never "
+                    + "runs on --endpoints"),
+            Arguments.of(new String[] {"--members", "5", "crud"},
+                "--members is for the check section only: name it, as in 'poc check --members 5 --duration 30s'"),
+            Arguments.of(new String[] {"check", "--members", "9"}, "Invalid value for option '--members': 9 is outside 3..7"),
+            Arguments.of(new String[] {"check", "--duration", "3s"}, "Invalid value for option '--duration': '3s' is outside 10s..10m"));
     }
 
     @ParameterizedTest
@@ -74,7 +82,7 @@ class BadInputTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--endpoints", "--timeout", "ETCD_ENDPOINTS", "--list", "Exit codes:",
             "--user", "ETCD_USER", "--password", "ETCD_PASSWORD", "--cacert", "ETCD_CACERT", "--cert", "ETCD_CERT",
-            "--key", "ETCD_KEY");
+            "--key", "ETCD_KEY", "--members", "--duration", "--serializable-reads", "and check, which takes tens of");
     }
 
     @Test
@@ -91,6 +99,8 @@ class BadInputTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0])
-            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config", "stm", "auth", "failover");
+            .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config", "stm", "auth", "failover",
+                "check");
+        assertThat(run.outLines()).filteredOn(line -> line.startsWith("check ")).singleElement().asString().contains("not in all");
     }
 }

@@ -2,11 +2,11 @@ package dev.etcdpoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.etcdpoc.local.ProcessSignals;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocProcess;
-import dev.etcdpoc.support.Signals;
 import dev.etcdpoc.support.UsersKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,7 +42,7 @@ class StoppedRunTest {
                 assertThat(printsLine(poc, HOLDING).get(60, TimeUnit.SECONDS)).as("the run reached: %s", HOLDING).isTrue();
                 assertThat(check.leaseCount()).as("leases while the run holds them").isGreaterThan(leasesBefore);
 
-                Signals.send(poc.pid(), signal);
+                ProcessSignals.send(poc.pid(), signal);
                 assertThat(poc.waitFor(30, TimeUnit.SECONDS)).as("exited after SIG%s", signal).isTrue();
             } finally {
                 poc.destroyForcibly();

@@ -1,9 +1,13 @@
 package dev.etcdpoc.check;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One change to one key, as etcd's watches deliver it: {@code revision} is the revision of the
@@ -48,6 +52,54 @@ public record WatchEvent(long revision, String key, Type type, String value) {
                 if (revision != null) {
                     events.add(put(revision, op.key(), op.writtenValue()));
                 }
+            }
+        }
+        return events;
+    }
+
+    /**
+     * The events {@link #writtenBy(List)} knows, and those of the history's unanswered writes that the
+     * watches delivered: an unanswered put or cas whose (unique) value a watch delivered is placed at the
+     * lowest revision one delivered it at, and a delete event nothing else explains is ascribed to an
+     * unanswered delete of its key, one event per delete. This is how etcd's robustness tests learn where
+     * writes without an answer landed. What no unanswered write can explain is left out, so a watch that
+     * delivers it is still reported inaccurate: a value written by an acknowledged call at another
+     * revision (a write applied twice), or a delete nobody sent.
+     */
+    public static List<WatchEvent> writtenBy(List<Operation> history, List<RecordedWatch> watches) {
+        List<WatchEvent> events = new ArrayList<>(writtenBy(history));
+        Set<WrittenEvents.At> places = new HashSet<>();
+        Set<String> placedValues = new HashSet<>();
+        for (WatchEvent event : events) {
+            places.add(WrittenEvents.At.of(event));
+            placedValues.add(event.value());
+        }
+        Map<String, String> unansweredValues = new HashMap<>();
+        Map<String, Integer> unansweredDeletes = new HashMap<>();
+        for (Operation op : history) {
+            if (op.outcome() != Operation.Outcome.UNKNOWN) {
+                continue;
+            }
+            if (op.request() instanceof Request.Delete) {
+                unansweredDeletes.merge(op.key(), 1, Integer::sum);
+            } else if (op.writtenValue() != null && !placedValues.contains(op.writtenValue())) {
+                unansweredValues.put(op.writtenValue(), op.key());
+            }
+        }
+        List<WatchEvent> delivered = watches.stream().flatMap(w -> w.segments().stream())
+            .flatMap(s -> s.responses().stream()).flatMap(List::stream)
+            .sorted(Comparator.comparingLong(WatchEvent::revision)).toList();
+        for (WatchEvent event : delivered) {
+            WrittenEvents.At place = WrittenEvents.At.of(event);
+            if (places.contains(place)) {
+                continue;
+            }
+            boolean explained = event.type() == Type.PUT
+                ? unansweredValues.remove(event.value(), event.key())
+                : unansweredDeletes.merge(event.key(), -1, Integer::sum) >= 0;
+            if (explained) {
+                events.add(event);
+                places.add(place);
             }
         }
         return events;

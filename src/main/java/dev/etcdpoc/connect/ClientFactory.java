@@ -29,7 +29,7 @@ import java.time.Duration;
  * benchmark adds {@link #withTuning()} on top; see there for what it changes and the rule it brings.
  */
 public record ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned,
-                            BeforeRequest beforeRequest, LatestRevision seen) {
+                            boolean oneAttempt, BeforeRequest beforeRequest, LatestRevision seen) {
 
     /**
      * Told of each etcd request a client of this factory is about to send (each gRPC call: a unary
@@ -46,6 +46,7 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
      * @param tls           for https endpoints (see {@link ClientTls}); {@code null}: the JDK's trusted CAs, no client certificate
      * @param namespace     a prefix jetcd adds to every key it sends and strips from every key it returns ("" for none)
      * @param tuned         the benchmark's throughput set-up ({@link #withTuning()}) instead of jetcd's own threads
+     * @param oneAttempt    each request sent once, with its deadline ({@link #withOneAttemptPerRequest()})
      * @param beforeRequest told before each request, or {@code null}
      * @param seen          the newest revision this factory's clients have seen, shared by them all
      */
@@ -54,7 +55,7 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
 
     /** The demo's client set-up for one etcd: jetcd's own threads, no hook. */
     public ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace) {
-        this(timeout, credentials, tls, namespace, false, null, new LatestRevision());
+        this(timeout, credentials, tls, namespace, false, false, null, new LatestRevision());
     }
 
     /** Plain http, no credentials, no namespace: how the tests look at etcd. */
@@ -72,12 +73,12 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
      * client (jetcd issues 1089, 1297, 1426). Wait on futures from your own threads only.
      */
     public ClientFactory withTuning() {
-        return new ClientFactory(timeout, credentials, tls, namespace, true, beforeRequest, seen);
+        return new ClientFactory(timeout, credentials, tls, namespace, true, oneAttempt, beforeRequest, seen);
     }
 
     /** The same set-up, authenticating as another user (or as nobody, with {@code null}). */
     public ClientFactory as(Credentials other) {
-        return new ClientFactory(timeout, other, tls, namespace, tuned, beforeRequest, seen);
+        return new ClientFactory(timeout, other, tls, namespace, tuned, oneAttempt, beforeRequest, seen);
     }
 
     /**
@@ -85,17 +86,28 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
      * user's credentials, TLS or namespace, which are for the user's etcd only.
      */
     public ClientFactory forOwnCluster() {
-        return new ClientFactory(timeout, null, null, "", tuned, beforeRequest, new LatestRevision());
+        return new ClientFactory(timeout, null, null, "", tuned, oneAttempt, beforeRequest, new LatestRevision());
+    }
+
+    /**
+     * The same set-up, each request sent once with its deadline: no second attempt, no read-back of a write
+     * that got no answer. For clients whose calls are recorded as etcd answered them (the check's): a
+     * write sent again may be applied twice — a member frozen with the first attempt in its socket applies
+     * it when it thaws, after the second succeeded elsewhere — and an answer the retry layer made from a
+     * read-back is not etcd's. The caller must take a write that failed as one that may have been applied.
+     */
+    public ClientFactory withOneAttemptPerRequest() {
+        return new ClientFactory(timeout, credentials, tls, namespace, tuned, true, beforeRequest, seen);
     }
 
     /** The same set-up with another request deadline. */
     public ClientFactory withTimeout(Duration requestTimeout) {
-        return new ClientFactory(requestTimeout, credentials, tls, namespace, tuned, beforeRequest, seen);
+        return new ClientFactory(requestTimeout, credentials, tls, namespace, tuned, oneAttempt, beforeRequest, seen);
     }
 
     /** The same set-up, telling {@code hook} before each request. */
     public ClientFactory withBeforeRequest(BeforeRequest hook) {
-        return new ClientFactory(timeout, credentials, tls, namespace, tuned, hook, seen);
+        return new ClientFactory(timeout, credentials, tls, namespace, tuned, oneAttempt, hook, seen);
     }
 
     public Client create(Endpoints endpoints) {
@@ -125,7 +137,7 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
             // jetcd's round robin, minus a member that stopped answering (frozen, not crashed).
             .loadBalancerPolicy(SkipSilentMembers.NAME)
             // Every request's deadlines and second attempts: RetryPolicy is the one table of them.
-            .interceptor(new RetryInterceptor(timeout, endpoints.uris().size() > 1, tuned, leases, seen));
+            .interceptor(new RetryInterceptor(timeout, endpoints.uris().size() > 1, tuned || oneAttempt, leases, seen));
         if (beforeRequest != null) {
             // Added last, so gRPC calls it first: once per request, before any of its attempts.
             builder.interceptor(new ClientInterceptor() {

@@ -40,7 +40,7 @@ public final class ConnectionOptions {
 
     @Option(names = "--user", paramLabel = "USER",
         description = "Authenticate as this etcd user (env: ETCD_USER); needs a password. For the etcd given: a section "
-            + "that starts a cluster of its own (failover) connects to that one without credentials or TLS.")
+            + "that starts a cluster of its own (failover, check) connects to that one without credentials or TLS.")
     private String user;
 
     @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", fallbackValue = ASK,

@@ -2,6 +2,7 @@ package dev.etcdpoc.connect;
 
 import dev.etcdpoc.core.Await;
 import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.grpc.MethodDescriptor;
@@ -140,11 +141,13 @@ final class RetryPolicy {
     /**
      * True for requests only a member with a leader can serve (they go through raft, or read
      * linearizably): not a member's own status or member list, which a diagnosis asks of a member
-     * without a leader too.
+     * without a leader too, and not a serializable read, which a member serves from its own copy
+     * whether it has a leader or not (that is what asking for one means).
      */
-    static boolean needsLeader(MethodDescriptor<?, ?> method) {
+    static boolean needsLeader(MethodDescriptor<?, ?> method, Object request) {
         String service = method.getServiceName();
-        return !"etcdserverpb.Maintenance".equals(service) && !"etcdserverpb.Cluster".equals(service);
+        return !"etcdserverpb.Maintenance".equals(service) && !"etcdserverpb.Cluster".equals(service)
+            && !(request instanceof RangeRequest range && range.getSerializable());
     }
 
     /** The rule for this request. A txn's rule depends on what it does. */

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>What this cannot rule out: a member frozen with the first attempt unread in its socket buffer,
  * thawed after a later attempt succeeded, may still hand the first to raft before it reads the
- * cancellation gRPC sent with it — a frozen leader too: thawed, it is a follower that forwards the
- * request to the new leader. The check section saw a put applied twice that way. A lease grant
- * cannot be (it asks for the same lease ID, which etcd grants once), nor a guarded delete.
+ * cancellation gRPC sent with it — a {@link WriteCheck} read-back cannot tell "not applied" from "not
+ * applied yet". A frozen leader can too (thawed, it may follow the new leader before it handles the old
+ * attempt, and forward it): the check section saw a put acknowledged at one revision applied again at a
+ * later one (docs/check.md). A lease grant cannot (it asks for the same lease ID, which etcd grants once),
+ * nor a delete of one key (sent again only guarded by its mod revision: {@link GuardedDelete}).
  */
 final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     /** Pauses after a fast refusal: an election on loopback takes about a second. */
@@ -341,7 +343,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         current = call;
         Metadata copy = new Metadata();
         copy.merge(headers);
-        if (RetryPolicy.needsLeader(what)) {
+        if (RetryPolicy.needsLeader(what, message)) {
             copy.put(REQUIRE_LEADER, "true");
         }
         call.start(new Listener<B>() {

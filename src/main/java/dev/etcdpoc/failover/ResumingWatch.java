@@ -19,10 +19,15 @@ import java.util.concurrent.TimeUnit;
  * A prefix watch that survives member deaths. jetcd resumes a watch by itself after UNAVAILABLE,
  * but after other errors ("no leader", a closed stream) it ends the watch (jetcd issue 1352); then
  * this watches again from the revision after the last event seen, so no event is lost or repeated.
+ * What each stream delivered is kept, response by response ({@link #segments()}), for a checker.
  */
 public final class ResumingWatch implements AutoCloseable {
     /** One event as seen: its revision and key. */
     public record Seen(long revision, String key) {
+    }
+
+    /** One stream of the watch: the revision it was (re)started from, and the events of each of its responses. */
+    public record Segment(long fromRevision, List<List<WatchEvent>> responses) {
     }
 
     private static final long REOPEN_DELAY_MS = 100;
@@ -30,8 +35,11 @@ public final class ResumingWatch implements AutoCloseable {
     private final Watch watch;
     private final ByteSequence prefix;
     private final List<Seen> seen = new ArrayList<>();
+    private final List<Segment> segments = new ArrayList<>();
     private long lastRevision;
     private int resumes;
+    /** Between a stream's failure and the next one's start. */
+    private boolean reopening;
     private Watch.Watcher watcher;
     private boolean closed;
 
@@ -54,10 +62,21 @@ public final class ResumingWatch implements AutoCloseable {
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(lastRevision + 1)
             // A member cut off from the leader errors the stream instead of going silent.
             .withRequireLeader(true).build();
-        watcher = watch.watch(prefix, option, Watch.listener(this::onResponse, this::onError));
+        Segment segment = new Segment(lastRevision + 1, new ArrayList<>());
+        segments.add(segment);
+        watcher = watch.watch(prefix, option, Watch.listener(r -> onResponse(segment, r), e -> onError(segment, e)));
     }
 
-    private synchronized void onResponse(WatchResponse response) {
+    /** True while {@code segment} is the stream in use: a watcher given up on may still call back, and is not listened to. */
+    private boolean current(Segment segment) {
+        return !closed && segments.get(segments.size() - 1) == segment;
+    }
+
+    private synchronized void onResponse(Segment segment, WatchResponse response) {
+        if (!current(segment) || response.getEvents().isEmpty()) {
+            return;
+        }
+        segment.responses().add(List.copyOf(response.getEvents()));
         for (WatchEvent event : response.getEvents()) {
             seen.add(new Seen(event.getKeyValue().getModRevision(), text(event.getKeyValue().getKey())));
             lastRevision = Math.max(lastRevision, event.getKeyValue().getModRevision());
@@ -65,10 +84,11 @@ public final class ResumingWatch implements AutoCloseable {
         notifyAll();
     }
 
-    private synchronized void onError(Throwable error) {
-        if (closed) {
+    private synchronized void onError(Segment segment, Throwable error) {
+        if (!current(segment) || reopening) {
             return;
         }
+        reopening = true;
         resumes++;
         watcher.close();
         // While no member has a leader every new watch fails at once; wait a little between tries.
@@ -76,6 +96,7 @@ public final class ResumingWatch implements AutoCloseable {
     }
 
     private synchronized void reopen() {
+        reopening = false;
         if (!closed) {
             open();
         }
@@ -90,6 +111,11 @@ public final class ResumingWatch implements AutoCloseable {
     /** Every event seen so far, in arrival order. */
     public synchronized List<Seen> seen() {
         return List.copyOf(seen);
+    }
+
+    /** Every stream so far, in order, with what it delivered. */
+    public synchronized List<Segment> segments() {
+        return segments.stream().map(g -> new Segment(g.fromRevision(), List.copyOf(g.responses()))).toList();
     }
 
     /** How often the watch had to be opened again. */

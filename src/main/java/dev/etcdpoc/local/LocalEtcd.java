@@ -194,6 +194,20 @@ public final class LocalEtcd implements AutoCloseable {
         members.get(index).stop();
     }
 
+    /**
+     * SIGSTOP, as a long GC pause or a stuck disk would stop it: its connections stay open and take what
+     * is sent, but nothing answers. {@link #thaw} lets it run again; a kill or {@link #close()} ends it as
+     * it is (SIGKILL stops a stopped process too).
+     */
+    public void freeze(int index) {
+        ProcessSignals.send(pid(index), "STOP");
+    }
+
+    /** SIGCONT: a frozen member runs on, and handles what waited in its sockets meanwhile. */
+    public void thaw(int index) {
+        ProcessSignals.send(pid(index), "CONT");
+    }
+
     /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
     public void restart(int index) {
         LocalMember m = members.get(index);

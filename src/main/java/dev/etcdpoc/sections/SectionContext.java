@@ -1,5 +1,6 @@
 package dev.etcdpoc.sections;
 
+import dev.etcdpoc.checkrun.CheckPlan;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.connect.Credentials;
 import dev.etcdpoc.core.Await;
@@ -22,8 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * @param endpoints  where {@code client} connects; null with it
  * @param mayCompact true when compacting this etcd's history hurts nobody (a throwaway etcd) or
  *                   the user allowed it (--compact-history)
+ * @param checkPlan  what the check section does (its cluster's size, its duration, the control)
  */
-public record SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints, boolean mayCompact) {
+public record SectionContext(Client client, PrintStream out, ClientFactory clients, Endpoints endpoints, boolean mayCompact,
+                             CheckPlan checkPlan) {
 
     @Override
     public Client client() {

@@ -3,6 +3,7 @@ package dev.etcdpoc.sections;
 import static dev.etcdpoc.sections.Sections.Needs.ANY_ETCD;
 import static dev.etcdpoc.sections.Sections.Needs.AUTH_ENABLED;
 import static dev.etcdpoc.sections.Sections.Needs.OWN_CLUSTER;
+import static dev.etcdpoc.sections.Sections.Needs.OWN_CLUSTER_AND_TIME;
 
 import java.util.List;
 import java.util.Optional;
@@ -10,15 +11,33 @@ import java.util.stream.Collectors;
 
 /** Every section the demo knows, in the order they run. Adding a section = one line here. */
 public final class Sections {
-    /** What a section needs from the etcd it is given. */
+    /** What a section needs from the etcd it is given, and whether {@code all} runs it. */
     public enum Needs {
         /** Any etcd: it runs in {@code all}. */
-        ANY_ETCD,
+        ANY_ETCD(false, true),
         /** An etcd with auth enabled and root's credentials: not in {@code all}. */
-        AUTH_ENABLED,
-        /** Nothing: it starts (and breaks) its own throwaway cluster. */
-        OWN_CLUSTER
+        AUTH_ENABLED(false, false),
+        /** Nothing: it starts (and breaks) its own throwaway cluster; it runs in {@code all}. */
+        OWN_CLUSTER(true, true),
+        /** Its own throwaway cluster, which it breaks for tens of seconds: not in {@code all}, named on its own. */
+        OWN_CLUSTER_AND_TIME(true, false);
+
+        private final boolean ownCluster;
+        private final boolean inAll;
+
+        Needs(boolean ownCluster, boolean inAll) {
+            this.ownCluster = ownCluster;
+            this.inAll = inAll;
+        }
+
+        /** True when the section brings its own cluster and needs none of the demo's etcd. */
+        public boolean ownCluster() {
+            return ownCluster;
+        }
     }
+
+    /** The section that takes the check options (--members, --duration, --serializable-reads). */
+    public static final String CHECK = "check";
 
     /** A section as the command line knows it: its name, its "--- title ---", its line in --list. */
     public record Entry(String name, String title, String summary, Needs needs, Section section) {
@@ -54,7 +73,10 @@ public final class Sections {
             AUTH_ENABLED, new AuthSection()),
         new Entry("failover", "Failover (3-member cluster)",
             "kill the leader mid-stream, then two of three members: no acknowledged write is lost", OWN_CLUSTER,
-            new FailoverSection()));
+            new FailoverSection()),
+        new Entry(CHECK, "Consistency check (a recorded history under faults)",
+            "clients record every call while members are killed, frozen and cut off; the history is checked (~25 s; not in all)",
+            OWN_CLUSTER_AND_TIME, new CheckSection()));
 
     private Sections() {
     }
@@ -63,9 +85,9 @@ public final class Sections {
         return ALL;
     }
 
-    /** What {@code all} runs: every section that works against any etcd, or brings its own. */
+    /** What {@code all} runs: every section that works against any etcd, or brings its own and is quick. */
     public static List<Entry> forAll() {
-        return ALL.stream().filter(e -> e.needs() != AUTH_ENABLED).collect(Collectors.toList());
+        return ALL.stream().filter(e -> e.needs().inAll).collect(Collectors.toList());
     }
 
     public static Optional<Entry> named(String name) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocProcess;
-import dev.etcdpoc.support.Signals;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -76,7 +75,7 @@ class EmbeddedEtcdTest {
         // SIGTERM (as Ctrl-C's SIGINT) runs the shutdown hook; SIGKILL runs nothing, and the guard
         // process around etcd sees the JVM's pipe close.
         if (signal.equals("SIGTERM")) {
-            Signals.send(poc.pid(), "TERM");   // not destroy(): it would close the pipes this test still reads
+            ProcessSignals.send(poc.pid(), "TERM");   // not destroy(): it would close the pipes this test still reads
         } else {
             poc.destroyForcibly();
         }
@@ -116,7 +115,7 @@ class EmbeddedEtcdTest {
             assertThat(inUse).hasSize(1);
 
             // Frozen, the first run stays alive as long as the second needs (a frozen JVM still owns its dir).
-            Signals.send(first.pid(), "STOP");
+            ProcessSignals.send(first.pid(), "STOP");
             Process second = PocProcess.start(List.of("-Djava.io.tmpdir=" + tmp), Map.of(), "--local-cluster", "1", "crud");
             String secondErr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -124,7 +123,7 @@ class EmbeddedEtcdTest {
             assertThat(secondErr).doesNotContain("removed");
             assertThat(inUse.get(0)).as("the first run's data dir").exists();
         } finally {
-            Signals.send(first.pid(), "CONT");
+            ProcessSignals.send(first.pid(), "CONT");
             first.destroy();
             first.waitFor(60, TimeUnit.SECONDS);
         }

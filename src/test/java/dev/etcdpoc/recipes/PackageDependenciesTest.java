@@ -41,7 +41,8 @@ class PackageDependenciesTest {
     @Test
     void theLowerPackagesDoNotDependOnTheUpperOnes() {
         noClasses().that().resideInAnyPackage("dev.etcdpoc.core..", "dev.etcdpoc.local..", "dev.etcdpoc.connect..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.etcdpoc.sections..", "dev.etcdpoc.bench..", "dev.etcdpoc.failover..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.etcdpoc.sections..", "dev.etcdpoc.bench..", "dev.etcdpoc.failover..",
+                "dev.etcdpoc.checkrun..")
             .check(MAIN);
     }
 }

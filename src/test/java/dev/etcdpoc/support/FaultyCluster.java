@@ -123,13 +123,13 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
 
     /** Freezes member {@code index} (SIGSTOP). */
     public void freeze(int index) {
-        Signals.send(cluster.pid(index), "STOP");
+        cluster.freeze(index);
         frozen.add(index);
     }
 
     /** Lets every frozen member run again. */
     public void thaw() {
-        frozen.forEach(i -> Signals.send(cluster.pid(i), "CONT"));
+        frozen.forEach(cluster::thaw);
         frozen.clear();
     }
 

@@ -1,0 +1,76 @@
+package dev.etcdpoc;
+
+import dev.etcdpoc.checkrun.CheckPlan;
+import dev.etcdpoc.connect.OptionValue;
+import dev.etcdpoc.core.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The check section's options: the size of its cluster, how long it runs, and the control. */
+final class CheckOptions {
+    @Option(names = "--members", paramLabel = "N", converter = MembersConverter.class,
+        description = "check: how many members its own cluster has, " + CheckPlan.MIN_MEMBERS + " to " + CheckPlan.MAX_MEMBERS
+            + " (default " + CheckPlan.DEFAULT_MEMBERS + ").")
+    private Integer members;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = "check: how long its clients work under faults, 10s to 10m (default 20s: 5 faults; one more per 4s beyond).")
+    private Duration duration;
+
+    @Option(names = "--serializable-reads",
+        description = "check: the control. The same run with serializable gets, which a member cut off from its peers answers "
+            + "from its own copy: the checker must report a stale read (exit 0 when it does, 1 when it finds nothing).")
+    private boolean serializableReads;
+
+    /** The plan these options describe, the defaults for those not given. */
+    CheckPlan plan() {
+        return CheckPlan.of(members == null ? CheckPlan.DEFAULT_MEMBERS : members,
+            duration == null ? CheckPlan.DEFAULT_DURATION : duration, serializableReads);
+    }
+
+    /** The options given, as written: they mean something only with the check section. */
+    List<String> given() {
+        List<String> given = new ArrayList<>();
+        if (members != null) {
+            given.add("--members");
+        }
+        if (duration != null) {
+            given.add("--duration");
+        }
+        if (serializableReads) {
+            given.add("--serializable-reads");
+        }
+        return given;
+    }
+
+    static final class MembersConverter extends OptionValue<Integer> {
+        @Override
+        protected Integer parse(String text) {
+            int n;
+            try {
+                n = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a number of members; give 3 or 5");
+            }
+            if (n < CheckPlan.MIN_MEMBERS || n > CheckPlan.MAX_MEMBERS) {
+                throw new IllegalArgumentException(n + " is outside " + CheckPlan.MIN_MEMBERS + ".." + CheckPlan.MAX_MEMBERS
+                    + ": the check kills, freezes and cuts off one member at a time, and the others must stay a majority");
+            }
+            return n;
+        }
+    }
+
+    static final class DurationConverter extends OptionValue<Duration> {
+        @Override
+        protected Duration parse(String text) {
+            Duration d = Durations.parsePositive(text);
+            if (d.compareTo(CheckPlan.MIN_DURATION) < 0 || d.compareTo(CheckPlan.MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("'" + text + "' is outside 10s..10m; the check injects at least 5 faults, "
+                    + "of 2 s at least each: give a duration like 20s or 1m");
+            }
+            return d;
+        }
+    }
+}
