@@ -6,14 +6,15 @@ import dev.etcdpoc.support.OwnClusterRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The check section end to end, as a user runs it, on short runs (10 s of clients, still 5 faults): a
- * linearizable verdict under faults, and the control flagged with its stale read named. The full-length
- * runs are in {@link CheckSectionFaultTest} (-Pfault).
+ * linearizable verdict under faults, and (-Pfault) the control flagged with its stale read named. The
+ * full-length runs are in {@link CheckSectionFaultTest} (-Pfault).
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CheckSectionTest {
@@ -32,6 +33,7 @@ class CheckSectionTest {
     }
 
     @Test
+    @Tag("fault")   // a second cluster run of ~15 s: with the fault tests, so mvn verify stays within three minutes
     void theControlIsReportedNotLinearizableWithItsStaleReadNamed(@TempDir Path tmp) throws Exception {
         OwnClusterRun run = OwnClusterRun.of(tmp, BOUND, "check", "--serializable-reads", "--duration", "10s");
 

@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The failover section end to end, as a user runs it: its closing facts, and nothing left running or on disk. */
+@Tag("fault")   // it kills members of its own cluster; AuthSectionTest runs failover within `all` in mvn verify
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class FailoverSectionTest {
 
