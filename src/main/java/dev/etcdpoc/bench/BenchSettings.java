@@ -11,9 +11,10 @@ import java.util.List;
  * @param minPerClient timed requests per request in flight, at least: a level's count is the larger of the two
  * @param warmup untimed requests before each level's measurement, or {@link #AUTO_WARMUP}: until the JIT has settled
  * @param compactHistory compact etcd's history before each level
+ * @param client which client set-up to measure
  */
 record BenchSettings(BenchOp op, List<Integer> levels, List<Integer> totals, int minPerClient, int warmup, int keySpace, int valSize, boolean serializable,
-                     boolean compactHistory) {
+                     boolean compactHistory, ClientSetup client) {
     static final int AUTO_WARMUP = -1;
 
     BenchSettings {
