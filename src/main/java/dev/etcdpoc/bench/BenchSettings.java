@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One benchmark run as the user asked for it; validated by {@link BenchCommand}.
  *
- * @param levels requests in flight, one measurement per level, in this order, in one JVM and on one connection
+ * @param levels requests in flight, one measurement per level, in this order, in one JVM and through the same clients
  * @param totals timed requests at each level, at least: one count per level, or one for all
  * @param minPerClient timed requests per request in flight, at least: a level's count is the larger of the two
  * @param warmup untimed requests before each level's measurement, or {@link #AUTO_WARMUP}: until the JIT has settled
