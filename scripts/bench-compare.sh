@@ -81,9 +81,12 @@ if [ ! -f target/poc.jar ]; then
   say "building target/poc.jar"
   mvn -B -q package -DskipTests
 fi
-# scripts/poc only uses an archive newer than the jar.
+# scripts/poc only uses an archive newer than the jar: the ahead-of-time cache on JDK 24+, else the CDS archive.
 if [ "$DEMO_RUNS" -gt 0 ]; then
-  [ target/poc.jsa -nt target/poc.jar ] || bash scripts/train-startup.sh target/poc.jar target/poc.jsa
+  # shellcheck source=lib/poc-jvm.sh
+  . scripts/lib/poc-jvm.sh
+  if [ "$POC_JAVA_FEATURE" -ge 24 ]; then archive=target/poc.aot; else archive=target/poc.jsa; fi
+  [ "$archive" -nt target/poc.jar ] || bash scripts/train-startup.sh target/poc.jar target/poc.jsa
 fi
 echo "$("$LOCAL_ETCD_BIN" --version | head -n 1), data in ${TMPDIR:-/tmp}; $(java -version 2>&1 | head -n 1); $(du -h target/poc.jar | cut -f1) jar."
 

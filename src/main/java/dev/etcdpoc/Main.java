@@ -87,12 +87,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // Netty 4.2 reports its buffer allocations as JFR events, and finding out whether anyone
-        // records them loads the JFR module: ~90 ms on the first request's path. Nobody records them
-        // here; -Dio.netty.jfr.enabled=true on the command line still turns them on.
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
+        // Options before 'bench' are refused, so a benchmark run has it first.
+        NettyProperties.set(args.length > 0 && args[0].equals("bench"));
         ClassPreload.start();
         System.exit(execute(args, System.getenv(), System.out, System.err));
     }

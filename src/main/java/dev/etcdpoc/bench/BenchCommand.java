@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
         "2:usage error: unknown option or op, or a bad value"})
 public final class BenchCommand implements Callable<Integer> {
     private static final int MAX_CLIENTS = 10000;
+    /** Each I/O thread is a connection to etcd and a Vert.x of its own: beyond this, a typo rather than a plan. */
+    private static final int MAX_CLIENT_THREADS = 256;
     /** etcd refuses a request over 1.5 MiB by default ({@code --max-request-bytes}); 1 KiB stays for the key and framing. */
     private static final int ETCD_REQUEST_LIMIT = 1536 * 1024;
     private static final int MAX_VAL_SIZE = ETCD_REQUEST_LIMIT - 1024;
@@ -85,9 +87,16 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean serializable;
 
     @Option(names = "--client", paramLabel = "safe|tuned", defaultValue = "tuned",
-        description = "tuned (the default): one I/O thread and epoll, where a callback must never block (see ClientFactory.tuned); "
-            + "safe: the demo's client, jetcd's own threads, to compare.")
+        description = "tuned (the default): I/O threads that each own a connection to etcd and run its callbacks, with epoll, "
+            + "where a callback must never block (see ClientFactory.withTuning); safe: the demo's client, jetcd's own threads, "
+            + "to compare.")
     private ClientKind client;
+
+    @Option(names = "--client-threads", paramLabel = "N|auto", defaultValue = "auto", converter = ThreadsConverter.class,
+        description = "The tuned client's I/O threads: N jetcd clients, each with its own connection to etcd and its own event "
+            + "loop, which also runs its callbacks; the requests in flight are dealt among them. auto (the default): one per "
+            + "4 processors this JVM may use, at least 1.")
+    private int clientThreads;
 
     /** Which client set-up to measure. */
     enum ClientKind { safe, tuned }
@@ -123,11 +132,12 @@ public final class BenchCommand implements Callable<Integer> {
         // A progress line only for a person watching a terminal; never into a file, a pipe or a test's capture.
         Progress progress = new Progress(err, err == System.err && System.console() != null);
         try (Connection etcd = connector.open(0, err);
+             BenchClients clients = BenchClients.open(etcd, settings.client().connections());
              Client compactor = settings.compactHistory()
                  ? etcd.clients().withTimeout(BenchKeys.COMPACTION_LIMIT).create(etcd.endpoints()) : null) {
             Benchmark.Outcome outcome;
             try {
-                outcome = new Benchmark(etcd.client(), compactor, settings, etcd.clients().timeout(), progress, err)
+                outcome = new Benchmark(clients, compactor, settings, etcd.clients().timeout(), progress, err)
                     .run(!etcd.throwaway());
             } catch (DemoFailure e) {
                 throw etcd.explain(e);
@@ -204,7 +214,21 @@ public final class BenchCommand implements Callable<Integer> {
         if (serializable && op != BenchOp.GET) {
             throw usage("--serializable applies to --op get only, not --op " + op);
         }
-        return new BenchSettings(op, levels, totals, minPerClient, warmup, keySpace, valSize, serializable, compactHistory);
+        return new BenchSettings(op, levels, totals, minPerClient, warmup, keySpace, valSize, serializable, compactHistory, clientSetup());
+    }
+
+    private ClientSetup clientSetup() {
+        if (client == ClientKind.safe) {
+            if (clientThreads != ThreadsConverter.AUTO) {
+                throw usage("--client-threads applies to --client tuned only; the safe client runs on jetcd's own threads");
+            }
+            return ClientSetup.safe();
+        }
+        if (clientThreads > MAX_CLIENT_THREADS) {
+            throw usage("--client-threads must be at most " + MAX_CLIENT_THREADS + ", was " + clientThreads);
+        }
+        return ClientSetup.tuned(clientThreads == ThreadsConverter.AUTO
+            ? BenchClients.auto(Runtime.getRuntime().availableProcessors()) : clientThreads);
     }
 
     /**
@@ -255,6 +279,27 @@ public final class BenchCommand implements Callable<Integer> {
                 // one message for both cases, below
             }
             throw new IllegalArgumentException("'" + value + "' is not a request count; write a number of 0 or more, or auto");
+        }
+    }
+
+    /** A count of 1 or more, or "auto" ({@link #AUTO}: {@link BenchClients#auto}). */
+    static final class ThreadsConverter extends OptionValue<Integer> {
+        static final int AUTO = -1;
+
+        @Override
+        protected Integer parse(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) {
+                return AUTO;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // one message for both cases, below
+            }
+            throw new IllegalArgumentException("'" + value + "' is not a thread count; write a number of 1 or more, or auto");
         }
     }
 

@@ -6,14 +6,15 @@ import java.util.List;
 /**
  * One benchmark run as the user asked for it; validated by {@link BenchCommand}.
  *
- * @param levels requests in flight, one measurement per level, in this order, in one JVM and on one connection
+ * @param levels requests in flight, one measurement per level, in this order, in one JVM and through the same clients
  * @param totals timed requests at each level, at least: one count per level, or one for all
  * @param minPerClient timed requests per request in flight, at least: a level's count is the larger of the two
  * @param warmup untimed requests before each level's measurement, or {@link #AUTO_WARMUP}: until the JIT has settled
  * @param compactHistory compact etcd's history before each level
+ * @param client which client set-up to measure
  */
 record BenchSettings(BenchOp op, List<Integer> levels, List<Integer> totals, int minPerClient, int warmup, int keySpace, int valSize, boolean serializable,
-                     boolean compactHistory) {
+                     boolean compactHistory, ClientSetup client) {
     static final int AUTO_WARMUP = -1;
 
     BenchSettings {

@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One benchmark run against a connected client: write the keys a get run reads; then for each
+ * One benchmark run through connected clients: write the keys a get run reads; then for each
  * level of requests in flight, warm up and measure; and delete everything the run wrote under
  * bench/ — also when the run fails or is stopped with Ctrl-C.
  */
 final class Benchmark {
     /** Requests in flight while writing the keys a get run reads: quick whatever the levels measured. */
     private static final int WRITERS = 16;
-    private final Client client;
+    private final BenchClients clients;
     private final Client compactor;
     private final BenchSettings settings;
     private final Duration timeout;
@@ -42,8 +42,8 @@ final class Benchmark {
     /**
      * @param compactor with --compact-history: the client that compacts, whose deadline is {@link BenchKeys#COMPACTION_LIMIT}; else null
      */
-    Benchmark(Client client, Client compactor, BenchSettings settings, Duration timeout, Progress progress, PrintStream err) {
-        this.client = client;
+    Benchmark(BenchClients clients, Client compactor, BenchSettings settings, Duration timeout, Progress progress, PrintStream err) {
+        this.clients = clients;
         this.compactor = compactor;
         this.settings = settings;
         this.timeout = timeout;
@@ -89,13 +89,14 @@ final class Benchmark {
         // A get of a missing key is a different (cheaper) path in etcd: gets read keys written first.
         long readable = Math.min(settings.keySpace(), settings.largestTotal());
         if (settings.op() == BenchOp.GET) {
-            phase(Workload.of(BenchOp.PUT, client, keys, false, 0), "writing " + readable + " keys to get", WRITERS, 0, readable);
+            phase(Workload.of(BenchOp.PUT, clients, keys, false, 0), "writing " + readable + " keys to get", WRITERS, 0, readable);
         }
         // Asked once, up front: the management classes it loads are loaded before the JIT compiles the hot path.
         JvmHeap heap = JvmHeap.current();
+        int processors = Runtime.getRuntime().availableProcessors();
         try (Workload workload = settings.op() == BenchOp.WATCH
-                ? new WatchWorkload(client, keys, settings.valSize(), BenchKeys.currentRevision(client, timeout) + 1)
-                : Workload.of(settings.op(), client, keys, settings.serializable(), readable)) {
+                ? new WatchWorkload(clients, keys, settings.valSize(), BenchKeys.currentRevision(clients.first(), timeout) + 1)
+                : Workload.of(settings.op(), clients, keys, settings.serializable(), readable)) {
             // Request numbers go on from level to level, so every level writes the same spread of keys.
             long sent = 0;
             for (int index = 0; index < settings.levels().size(); index++) {
@@ -119,7 +120,7 @@ final class Benchmark {
                 long count = settings.timedRequests(index);
                 LoadGenerator.Phase timed = send(workload, level, inFlight, start + warmup, count);
                 synchronized (this) {
-                    results.add(new BenchResult(settings, inFlight, warmup, timed, heap));
+                    results.add(new BenchResult(settings, inFlight, warmup, timed, heap, processors));
                 }
                 requireAnswered(level, timed, count);
                 sent = start + warmup + count;
@@ -186,7 +187,7 @@ final class Benchmark {
     private synchronized void cleanUp() {
         if (!cleanedUp) {
             cleanedUp = true;
-            BenchKeys.deleteAll(client, timeout);
+            BenchKeys.deleteAll(clients.first(), timeout);
         }
     }
 

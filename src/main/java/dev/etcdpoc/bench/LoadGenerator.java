@@ -71,7 +71,7 @@ final class LoadGenerator {
         long jitStart = ProcessCpu.jitMillis();
         long start = System.nanoTime();
         for (int i = 0; i < chains; i++) {
-            new Chain(next, end, latencies, answered, errors, firstError, done).sendNext();
+            new Chain(i, next, end, latencies, answered, errors, firstError, done).sendNext();
         }
         awaitChains(name, done, answered, count, start, progress);
         long elapsed = System.nanoTime() - start;
@@ -124,6 +124,8 @@ final class LoadGenerator {
 
     /** One request in flight at a time: the next is sent from the completion of the previous. */
     private final class Chain {
+        /** Which chain this is: it sends through that chain's client (see {@link BenchClients}). */
+        final int number;
         final AtomicLong next;
         final long end;
         final Histogram latencies;
@@ -132,8 +134,9 @@ final class LoadGenerator {
         final AtomicReference<Throwable> firstError;
         final CountDownLatch done;
 
-        Chain(AtomicLong next, long end, Histogram latencies, LongAdder answered, LongAdder errors,
+        Chain(int number, AtomicLong next, long end, Histogram latencies, LongAdder answered, LongAdder errors,
               AtomicReference<Throwable> firstError, CountDownLatch done) {
+            this.number = number;
             this.next = next;
             this.end = end;
             this.latencies = latencies;
@@ -156,7 +159,7 @@ final class LoadGenerator {
                 long sent = System.nanoTime();
                 CompletableFuture<?> answer;
                 try {
-                    answer = workload.send(index);
+                    answer = workload.send(number, index);
                 } catch (RuntimeException e) {
                     answer = CompletableFuture.failedFuture(e);
                 }
@@ -175,7 +178,11 @@ final class LoadGenerator {
         private void record(long sent, Throwable failure) {
             if (failure == null) {
                 latencies.recordValue(System.nanoTime() - sent);
-                failuresInARow.set(0);
+                // Read first: a write on every answer would bounce this counter's cache line between
+                // the I/O threads that complete the chains.
+                if (failuresInARow.get() != 0) {
+                    failuresInARow.set(0);
+                }
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 errors.increment();

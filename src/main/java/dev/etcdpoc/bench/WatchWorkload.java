@@ -3,7 +3,6 @@ package dev.etcdpoc.bench;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
@@ -18,13 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The watch benchmark: request {@code i} is a put whose value starts with {@code i}, and it is
  * answered when one watcher on bench/ receives that put's event. So its latency is put-to-event,
- * and "in flight" counts puts whose event has not arrived yet.
+ * and "in flight" counts puts whose event has not arrived yet. The puts go through each chain's
+ * client; the one watcher is on the first client, so all events arrive on its thread.
  */
 final class WatchWorkload implements Workload {
     /** The value carries the request number as its first 8 bytes. */
     static final int MIN_VALUE_SIZE = Long.BYTES;
 
-    private final KV kv;
+    private final KV[] kv;
     private final BenchKeys keys;
     private final int valSize;
     private final Map<Long, CompletableFuture<Void>> awaitingEvent = new ConcurrentHashMap<>();
@@ -32,24 +32,24 @@ final class WatchWorkload implements Workload {
     private volatile Throwable watchFailure;
 
     /** Starts the watch at {@code fromRevision}, so no event of a later put can be missed however slowly the watch starts. */
-    WatchWorkload(Client client, BenchKeys keys, int valSize, long fromRevision) {
-        this.kv = client.getKVClient();
+    WatchWorkload(BenchClients clients, BenchKeys keys, int valSize, long fromRevision) {
+        this.kv = Workload.kvClients(clients);
         this.keys = keys;
         this.valSize = valSize;
-        this.watcher = client.getWatchClient().watch(BenchKeys.prefix(),
+        this.watcher = clients.first().getWatchClient().watch(BenchKeys.prefix(),
             WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(),
             Watch.listener(this::onResponse, this::onFailure));
     }
 
     @Override
-    public CompletableFuture<?> send(long index) {
+    public CompletableFuture<?> send(int chain, long index) {
         CompletableFuture<Void> eventArrived = new CompletableFuture<>();
         awaitingEvent.put(index, eventArrived);
         if (watchFailure != null) {
             failWaiting();
             return eventArrived;
         }
-        kv.put(keys.key(index), value(index)).whenComplete((response, failure) -> {
+        kv[chain % kv.length].put(keys.key(index), value(index)).whenComplete((response, failure) -> {
             if (failure != null && awaitingEvent.remove(index) != null) {
                 eventArrived.completeExceptionally(failure);
             }

@@ -64,13 +64,16 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
     }
 
     /**
-     * The same set-up, tuned for throughput as BENCHMARKS.md measured: every request and answer is
-     * handled on ONE I/O thread (a Vert.x event loop, Linux epoll), where jetcd's defaults pass each
-     * request through three threads (jetcd's pool, Netty's event loop, gRPC's callback pool); on a
-     * 2-core machine those switches cost more CPU than the request itself, and this halves the client
-     * CPU per put. THE RULE IT BRINGS: jetcd's futures then complete on that I/O thread, so a
-     * callback must never block — one blocking {@code thenAccept} or watch listener freezes the whole
-     * client (jetcd issues 1089, 1297, 1426). Wait on futures from your own threads only.
+     * The same set-up, tuned for throughput as BENCHMARKS.md measured: each client it builds handles
+     * every request and answer on ONE I/O thread of its own (a Vert.x event loop, Linux epoll, with
+     * one connection per member), where jetcd's defaults pass each request through three threads
+     * (jetcd's pool, Netty's event loop, gRPC's callback pool); on a 2-core machine those switches
+     * cost more CPU than the request itself, and this halves the client CPU per put. One thread is
+     * also one core's worth of requests: to use more cores, build more clients and deal the requests
+     * among them, as the benchmark does ({@code bench --client-threads}). THE RULE IT BRINGS: jetcd's
+     * futures then complete on that I/O thread, so a callback must never block — one blocking
+     * {@code thenAccept} or watch listener freezes the whole client (jetcd issues 1089, 1297, 1426).
+     * Wait on futures from your own threads only.
      */
     public ClientFactory withTuning() {
         return new ClientFactory(timeout, credentials, tls, namespace, true, oneAttempt, beforeRequest, seen);

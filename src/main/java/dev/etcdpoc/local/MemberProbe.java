@@ -1,12 +1,5 @@
 package dev.etcdpoc.local;
 
-import dev.etcdpoc.core.DemoFailure;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +15,6 @@ final class MemberProbe {
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern LEADER_ID = Pattern.compile("\"leader\":\"(\\d+)\"");
     private static final Pattern MEMBER = Pattern.compile("\\{\"ID\":\"(\\d+)\",\\s*\"name\":\"m(\\d+)\"");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     /** Its own ID and the ID of the leader it follows ("0": none), as etcd's status names them. */
     record Status(String self, String leader) {
@@ -30,7 +22,7 @@ final class MemberProbe {
 
     /** /health says true: the member has a leader and a quorum read succeeded. */
     boolean healthy(LocalMember m) {
-        return send(HttpRequest.newBuilder(URI.create(m.metricsUrl() + "/health")).GET()).contains("\"health\":\"true\"");
+        return PlainHttp.get(m.metricsUrl() + "/health").contains("\"health\":\"true\"");
     }
 
     Optional<Status> status(LocalMember m) {
@@ -50,20 +42,9 @@ final class MemberProbe {
         return ids;
     }
 
-    private String post(LocalMember m, String path) {
-        return send(HttpRequest.newBuilder(URI.create(m.ownClientUrl() + path)).POST(HttpRequest.BodyPublishers.ofString("{}")));
-    }
-
     /** The body, or "" when the member does not answer (yet). */
-    private String send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoFailure("interrupted while waiting for etcd", e);
-        }
+    private static String post(LocalMember m, String path) {
+        return PlainHttp.post(m.ownClientUrl() + path, "{}");
     }
 
     private static String find(Pattern pattern, String text) {

@@ -46,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BenchTest {
     private static final Duration QUICK = Duration.ofSeconds(15);
     private static final String[] SMALL = {"--total", "200", "--warmup", "50", "--clients", "4", "--key-space", "100"};
+    private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
 
     static Stream<Arguments> ops() {
         return Stream.of(
@@ -66,7 +67,13 @@ class BenchTest {
         assertThat(run.outLines()).as("exactly one JSON object on stdout").hasSize(1);
         Map<String, String> json = flatJson(run.out().trim());
         assertThat(json).containsKeys("op", "clients", "total", "warmup", "key_space", "val_size", "ops_per_sec",
-            "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cpu_us_per_op", "heap_fixed", "errors");
+            "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "cpu_us_per_op", "heap_fixed", "processors", "client_setup",
+            "client_threads", "errors");
+        // The run is in this JVM, so it sees the same processors.
+        assertThat(json.get("processors")).as("processors").isEqualTo(String.valueOf(PROCESSORS));
+        assertThat(json.get("client_setup")).isEqualTo("\"tuned\"");
+        assertThat(json.get("client_threads")).as("auto: one per 4 processors, at least 1")
+            .isEqualTo(String.valueOf(Math.max(1, PROCESSORS / 4)));
         // The test JVM's heap starts small and grows, as a plain `java -jar` does.
         assertThat(json.get("heap_fixed")).isEqualTo("false");
         assertThat(json.get("op")).isEqualTo("\"" + op + "\"");
@@ -90,7 +97,9 @@ class BenchTest {
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
         assertThat(run.outLines()).hasSize(6);
         assertThat(run.outLines().get(0)).isEqualTo(
-            "bench put: 200 requests, 4 in flight, 256-byte values, 100 keys, after 50 untimed warm-up requests");
+            "bench put: 200 requests, 4 in flight, 256-byte values, 100 keys, after 50 untimed warm-up requests; "
+                + PROCESSORS + (PROCESSORS == 1 ? " processor" : " processors") + ", tuned client with "
+                + Math.max(1, PROCESSORS / 4) + (PROCESSORS < 8 ? " I/O thread" : " I/O threads"));
         assertThat(run.out()).contains("ops/s", "p50", "p99.9", "max", "us per request").contains("errors        0");
         assertThat(run.outLines().get(4)).startsWith("JVM heap      ").contains("growing up to", "scripts/poc bench");
         assertThat(keysUnderBench(etcd)).isZero();
@@ -114,6 +123,33 @@ class BenchTest {
             assertThat(level.get("errors")).isEqualTo("0");
         }
         assertThat(keysUnderBench(etcd)).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ops")
+    void clientThreadsDealTheChainsAmongThatManyClients(String op, String[] extra, EtcdFixture etcd) {
+        // SMALL's 4 chains over 3 clients: the first client carries two.
+        String[] args = Stream.concat(Stream.of("--op", op, "--client-threads", "3", "--json"), Stream.of(extra)).toArray(String[]::new);
+        PocRun run = bench(etcd, args);
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        assertThat(run.outLines()).as("exactly one JSON object on stdout").hasSize(1);
+        Map<String, String> json = flatJson(run.out().trim());
+        assertThat(json.get("client_threads")).isEqualTo("3");
+        assertThat(json.get("clients")).isEqualTo("4");
+        assertThat(json.get("errors")).isEqualTo("0");
+        assertThat(keysUnderBench(etcd)).as("keys left under bench/").isZero();
+    }
+
+    @Test
+    void theSafeClientSaysSo(EtcdFixture etcd) {
+        PocRun run = bench(etcd, "--client", "safe", "--json");
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        Map<String, String> json = flatJson(run.out().trim());
+        assertThat(json.get("client_setup")).isEqualTo("\"safe\"");
+        assertThat(json.get("client_threads")).as("jetcd's own pools").isEqualTo("0");
+        assertThat(json.get("processors")).isEqualTo(String.valueOf(PROCESSORS));
     }
 
     @Test
@@ -263,6 +299,11 @@ class BenchTest {
             Arguments.of(new String[] {"--val-size", "-5"}, "--val-size must be at least 0"),
             Arguments.of(new String[] {"--op", "watch", "--val-size", "4"}, "--val-size must be at least 8 for --op watch"),
             Arguments.of(new String[] {"--op", "put", "--serializable"}, "--serializable applies to --op get only"),
+            Arguments.of(new String[] {"--client-threads", "0"}, "'0' is not a thread count; write a number of 1 or more, or auto"),
+            Arguments.of(new String[] {"--client-threads", "many"}, "'many' is not a thread count"),
+            Arguments.of(new String[] {"--client-threads", "257"}, "--client-threads must be at most 256, was 257"),
+            Arguments.of(new String[] {"--client", "safe", "--client-threads", "2"},
+                "--client-threads applies to --client tuned only; the safe client runs on jetcd's own threads"),
             Arguments.of(new String[] {"--timeout", "soon"}, "'soon' is not a duration"),
             Arguments.of(new String[] {"--bogus"}, "Unknown option: '--bogus'"));
     }
@@ -284,7 +325,7 @@ class BenchTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--op", "--clients", "--total", "--min-per-client", "--warmup", "--key-space", "--val-size",
-            "--serializable", "--compact-history", "--client", "--json", "--endpoints", "--timeout");
+            "--serializable", "--compact-history", "--client", "--client-threads", "--json", "--endpoints", "--timeout");
     }
 
     private static PocRun bench(EtcdFixture etcd, String... args) {
