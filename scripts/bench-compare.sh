@@ -44,6 +44,7 @@
 #   GOBENCH_SRC=<repo>/../shared/anchors/gobench   the older anchor, the fallback: where main.go and build.sh are
 #   GOBENCH_ANCHOR=shared  use the older anchor without trying scripts/gobench (to compare the two)
 #   KEEP=DIR            keep every run's raw output in DIR
+#   CLIENT_CPUS=LIST    run both clients under `taskset -c LIST` (etcd is not pinned): how each grows with cores
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -58,6 +59,9 @@ CTL_RUNS=${CTL_RUNS:-20}
 GOBENCH_SRC=${GOBENCH_SRC:-$(cd .. && pwd)/shared/anchors/gobench}
 GOBENCH_ANCHOR=${GOBENCH_ANCHOR:-}
 BEFORE=${BEFORE:-}
+CLIENT_CPUS=${CLIENT_CPUS:-}
+pinned=()
+[ -z "$CLIENT_CPUS" ] || pinned=(taskset -c "$CLIENT_CPUS")
 
 bash scripts/install-etcd.sh >/dev/null
 # shellcheck source=lib/local-etcd.sh
@@ -226,7 +230,7 @@ GO_WARMUP=200
 # CPU seconds (user+system) of one gobench process, from bash's `time`.
 go_run() {  # MODE LEVEL TOTAL -> JSON line, then "cpu SECONDS"
   local t
-  { TIMEFORMAT='%3U %3S'; time "$gobench" -endpoints "$LOCAL_ETCD_URL" -mode "$1" -clients "$2" -total "$3" -warmup "$GO_WARMUP" -json \
+  { TIMEFORMAT='%3U %3S'; time "${pinned[@]}" "$gobench" -endpoints "$LOCAL_ETCD_URL" -mode "$1" -clients "$2" -total "$3" -warmup "$GO_WARMUP" -json \
       > "$work/go.out"; } 2> "$work/go.time"
   t=$(tail -n 1 "$work/go.time")
   cat "$work/go.out"
@@ -250,7 +254,7 @@ run_jetcd() {  # CLIENT OP, CLIENT: jetcd (the tuned client) or jetcd-safe (benc
   # gobench's get reads one key: read one key too.
   [ "$2" = get ] && extra+=(--key-space 1)
   # --compact-history: every level starts on a compacted store, as each gobench run does.
-  scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$jetcd_totals" \
+  "${pinned[@]}" scripts/poc bench --endpoints "$LOCAL_ETCD_URL" --op "$2" --clients "$descending" --total "$jetcd_totals" \
     --compact-history "${extra[@]}" --json \
     > "$work/jetcd.out"
   while read -r json; do
@@ -303,7 +307,7 @@ go_cpu_us() {  # CPU seconds of a whole run, LEVEL -> µs per timed request
 echo
 echo "## jetcd vs etcd's Go client: $anchor"
 echo
-echo "One etcd member; medians of $ROUNDS rounds; timed requests per level: $(for l in $LEVELS; do printf '%s at %s, ' "$(timed "$l")" "$l"; done | sed 's/, $//'); ${bench_minutes} min; load average before $load_before, after $load_after."
+echo "One etcd member; medians of $ROUNDS rounds; timed requests per level: $(for l in $LEVELS; do printf '%s at %s, ' "$(timed "$l")" "$l"; done | sed 's/, $//'); ${bench_minutes} min; load average before $load_before, after $load_after${CLIENT_CPUS:+; both clients pinned to CPU(s) $CLIENT_CPUS with taskset, etcd not}."
 echo
 header="| op | in flight | jetcd ops/s | Go ops/s | jetcd/Go | jetcd p99 ms | Go p99 ms | p99 jetcd/Go | jetcd CPU µs/op | Go CPU µs/op | jetcd warm-up |"
 [ -n "$BEFORE" ] && header="$header safe jetcd ops/s | safe jetcd CPU µs/op |"

@@ -26,7 +26,9 @@ public final class PocProcess {
     /** The same, with stdout going to {@code out} (a file, say) instead of a pipe. */
     public static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = Stream.of(Stream.of(java), jvmOptions.stream(),
+        // As from a terminal: a suite started in the background (CI's nohup, '&') hands its children an
+        // ignored SIGINT, which the JVM then keeps ignoring; GNU env puts Ctrl-C's default back.
+        List<String> command = Stream.of(Stream.of("env", "--default-signal=INT,TERM", java), jvmOptions.stream(),
                 Stream.of("-cp", System.getProperty("java.class.path"), "dev.etcdpoc.Main"), Stream.of(args))
             .flatMap(s -> s).collect(Collectors.toList());
         ProcessBuilder pb = new ProcessBuilder(command);
