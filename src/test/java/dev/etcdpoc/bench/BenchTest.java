@@ -211,10 +211,10 @@ class BenchTest {
 
     @Test
     void compactionMayTakeLongerThanARequest() {
-        // etcd removing one old revision per batch, with its pause of 10 ms after each: the 600 puts of the
-        // first level take over 6 s to compact before the second, three times the requests' deadline.
+        // etcd removing one old revision per batch, with its pause of 10 ms after each: the 300 puts of the
+        // first level take over 3 s to compact before the second, three times the requests' deadline.
         try (LocalEtcd own = LocalEtcd.start(1, LocalEtcd.Setup.PLAIN.withFlags("--experimental-compaction-batch-limit", "1"))) {
-            PocRun run = PocRun.of("bench", "--endpoints", own.endpoints().toString(), "--timeout", "2s", "--total", "600",
+            PocRun run = PocRun.of("bench", "--endpoints", own.endpoints().toString(), "--timeout", "1s", "--total", "300,50",
                 "--warmup", "0", "--key-space", "100", "--clients", "8,1", "--compact-history", "--json");
 
             assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();

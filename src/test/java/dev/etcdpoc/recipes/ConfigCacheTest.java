@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@link ConfigCache} where watches break for real: a burst of changes on the shared etcd, a member
  * killed and restarted, a member frozen, and history compacted while the cache could not follow (the
- * last three on a throwaway 3-member cluster).
+ * last three on a throwaway 3-member cluster; the killed and the frozen member with the fault tests).
  */
 @ExtendWith(EtcdExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -77,6 +78,7 @@ class ConfigCacheTest {
     }
 
     @Test
+    @Tag("fault")
     void theCacheStaysEqualToEtcdWhileTheMemberItWatchesIsKilledAndRestarted() throws Exception {
         String prefix = "test/config-restart/";
         List<Update> updates = new CopyOnWriteArrayList<>();
@@ -105,6 +107,7 @@ class ConfigCacheTest {
     }
 
     @Test
+    @Tag("fault")
     void aWatchWhoseMemberFreezesIsOpenedAgainBeforeAnyErrorSaysSo() throws Exception {
         String prefix = "test/config-frozen/";
         List<Update> updates = new CopyOnWriteArrayList<>();
