@@ -20,6 +20,12 @@ public final class LeaseSection implements Section {
     private static final String SERVICES = PREFIX + "services/";
     /** Short, so the demo sees an expiry quickly; a real service picks a few seconds to a minute. */
     private static final long TTL_SECONDS = 2;
+    /**
+     * What a leader change adds to a lease's life: the new leader starts every lease's countdown again
+     * with one election timeout added (etcd's lessor promotion), after an election that takes up to two
+     * election timeouts. 3 s with etcd's default election timeout of 1 s.
+     */
+    private static final Duration LEADER_CHANGE = Duration.ofSeconds(3);
 
     @Override
     public void run(SectionContext ctx) {
@@ -36,8 +42,9 @@ public final class LeaseSection implements Section {
             try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(SERVICES), listed + 1, ctx.timeout())) {
                 first.lease().stopKeepAlive();
                 ctx.out().println("instance-1 stops renewing its lease (TTL " + first.lease().ttlSeconds() + "s), as if it crashed");
-                // etcd expires the lease at most one TTL after its last renewal; allow a request deadline on top.
-                Duration expiry = Duration.ofSeconds(first.lease().ttlSeconds()).plus(ctx.timeout());
+                // etcd expires the lease at most one TTL after its last renewal, or later by a leader change
+                // meanwhile (a member lost); allow a request deadline on top. A healthy etcd takes one TTL.
+                Duration expiry = Duration.ofSeconds(first.lease().ttlSeconds()).plus(LEADER_CHANGE).plus(ctx.timeout());
                 expectDelete(ctx, feed.nextEvent("expiry of instance-1's lease", expiry), "instance-1");
                 long ttl = ctx.await(ctx.client().getLeaseClient().timeToLive(first.lease().id(), LeaseOption.DEFAULT),
                     "TTL of instance-1's lease").getTTL();
