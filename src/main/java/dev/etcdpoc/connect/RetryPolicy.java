@@ -139,6 +139,16 @@ final class RetryPolicy {
     }
 
     /**
+     * True for requests that etcd holds on purpose until something else happens: a lock until every
+     * older contender is gone, a campaign until the election is won. Their deadline passing says
+     * nothing about the member that held them (a healthy one does), so it must not make it a suspect.
+     */
+    static boolean waitsByDesign(MethodDescriptor<?, ?> method) {
+        String name = method.getFullMethodName();
+        return "v3lockpb.Lock/Lock".equals(name) || "v3electionpb.Election/Campaign".equals(name);
+    }
+
+    /**
      * True for requests only a member with a leader can serve (they go through raft, or read
      * linearizably): not a member's own status or member list, which a diagnosis asks of a member
      * without a leader too, and not a serializable read, which a member serves from its own copy

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * so gRPC still counts it READY and round robin would hand it every third request. Client HTTP/2
  * pings cannot tell in time either: etcd answers pings more often than every 5 s with GOAWAY
  * ({@code --grpc-keepalive-min-time}). A request deadline can, so the first request that times out
- * on a member makes it a suspect for {@link #SUSPECT_NANOS}, as does a refusal that says the member
+ * on a member makes it a suspect for {@link #SUSPECT_NANOS} (not a lock or a campaign: etcd holds those
+ * on purpose, and a member that holds one past its deadline may be doing just that), as does a refusal that says the member
  * has no leader (cut off from its peers, or in an election), and picks skip suspects while another
  * member is left. A healthy member that timed out (it waited for a frozen leader) is skipped too,
  * which costs nothing while a quorum of others answers; when every member is a suspect, round robin
@@ -173,8 +174,12 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             return end != null && end - System.nanoTime() > 0;
         }
 
-        /** Counts how {@code member}'s streams end, passing everything on to the tracer round robin gave, if any. */
-        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given) {
+        /**
+         * Counts how {@code member}'s streams end, passing everything on to the tracer round robin gave, if
+         * any; {@code heldOnPurpose}: the call is one etcd holds until something else happens (a lock
+         * queued behind another), whose deadline passing is no sign of silence.
+         */
+        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given, boolean heldOnPurpose) {
             return new ClientStreamTracer.Factory() {
                 @Override
                 public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
@@ -194,8 +199,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                         public void streamClosed(Status status) {
                             // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
                             // A member that says it has no leader, or gave up waiting for one, cannot serve either.
-                            boolean silent = status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired();
+                            boolean silent = !heldOnPurpose && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired());
                             if (silent) {
                                 silent(member);
                                 probeOthers(member);
@@ -237,7 +242,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 picked.set(member);
             }
             return member == null ? pick
-                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory()));
+                : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory(),
+                    RetryPolicy.waitsByDesign(args.getMethodDescriptor())));
         }
 
         /**
