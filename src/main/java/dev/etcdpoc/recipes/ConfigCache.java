@@ -19,9 +19,11 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +72,7 @@ public final class ConfigCache implements AutoCloseable {
      */
     public static CompletableFuture<ConfigCache> start(Client client, ByteSequence prefix, Duration timeout, Consumer<Update> listener) {
         ConfigCache cache = new ConfigCache(client, prefix, timeout, listener);
-        return cache.load().thenApply(loaded -> {
+        return cache.load(0).thenApply(loaded -> {
             cache.replace(loaded);
             cache.thread.start();
             return cache;
@@ -89,17 +91,30 @@ public final class ConfigCache implements AutoCloseable {
     /**
      * Waits until the cache holds every change up to {@code revision} (a read's header revision). Writes to other keys
      * move etcd's revision with no event here, so it asks its watch for progress: a progress report's revision says
-     * every event up to it was sent. Not from the listener: its thread applies the events.
+     * every event up to it was sent. etcd before 3.4.25 and 3.5.8 may report it before sending them, so a read of the
+     * prefix at that revision confirms it. Not from the listener: its thread applies the events.
      */
     public Snapshot awaitCurrent(long revision, Duration within) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        for (long reached; (reached = Math.max(current.revision(), progress)) < revision; Thread.sleep(50)) {
+        for (Snapshot now; (now = current).revision() < revision; Thread.sleep(50)) {
+            if (progress >= revision && unchangedUpTo(now, revision)) {
+                return now;
+            }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("the config cache of " + prefix.toString(UTF_8) + " reached " + reached + ", not " + revision);
+                throw new TimeoutException("the config cache of " + prefix.toString(UTF_8) + " reached " + now.revision() + ", not " + revision);
             }
             inbox.add(Signal.PROGRESS);
         }
         return current;
+    }
+
+    /** Whether the prefix at {@code revision} is what {@code now} holds: none of its keys changed in between. */
+    private boolean unchangedUpTo(Snapshot now, long revision) throws InterruptedException {
+        try {
+            return values(load(revision).get()).equals(now.values());
+        } catch (ExecutionException compactedOrUnanswered) {   // then wait for the events
+            return false;
+        }
     }
 
     /** Drops the watch and watches again from the applied revision + 1, as after a failure. */
@@ -114,15 +129,15 @@ public final class ConfigCache implements AutoCloseable {
         thread.interrupt();   // wherever it waits: for etcd, for its watch, or before watching again
     }
 
-    /** The prefix at one revision. jetcd's futures may never complete while etcd is unreachable: this one ends in time. */
-    private CompletableFuture<GetResponse> load() {
-        return client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).orTimeout(timeout.toNanos(), NANOSECONDS);
+    /** The prefix at {@code revision}, 0: now. jetcd's futures may never complete while etcd is unreachable: this one ends in time. */
+    private CompletableFuture<GetResponse> load(long revision) {
+        return client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).withRevision(revision).build())
+            .orTimeout(timeout.toNanos(), NANOSECONDS);
     }
 
     /** Holds the prefix as loaded at one revision; if it replaces an earlier load, the listener hears what differs. */
     private void replace(GetResponse read) {
-        TreeMap<String, String> values = new TreeMap<>();
-        read.getKvs().forEach(kv -> values.put(kv.getKey().toString(UTF_8), kv.getValue().toString(UTF_8)));
+        TreeMap<String, String> values = values(read);
         SortedMap<String, String> before = current == null ? values : current.values();
         current = new Snapshot(Collections.unmodifiableSortedMap(values), read.getHeader().getRevision());
         List<Change> changes = Stream.concat(before.keySet().stream(), values.keySet().stream()).distinct().sorted()
@@ -130,6 +145,11 @@ public final class ConfigCache implements AutoCloseable {
         if (!changes.isEmpty()) {
             listener.accept(new Update(current.revision(), changes, true));
         }
+    }
+
+    private static TreeMap<String, String> values(GetResponse read) {
+        return read.getKvs().stream().collect(Collectors.toMap(kv -> kv.getKey().toString(UTF_8), kv -> kv.getValue().toString(UTF_8),
+            (first, second) -> second, TreeMap::new));
     }
 
     /**
@@ -141,7 +161,7 @@ public final class ConfigCache implements AutoCloseable {
             try {
                 Thread.sleep(ended instanceof Throwable ? 100 : 0);
                 if (ended instanceof CompactedException) {
-                    replace(load().get());
+                    replace(load(0).get());
                 }
                 ended = follow();
             } catch (Exception failure) {   // no load or no watch (one from a compacted revision fails again), the listener's, close()
