@@ -34,9 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WatchFeed implements AutoCloseable {
     /**
-     * How many times {@code within} a wait may take: a stream without an event in {@code within} is
-     * replaced by one on another member (round robin puts each on the next), so with three members at
-     * least one of three lands on a member that answers.
+     * Streams to try before giving up: round robin opens each on the next member, so with three
+     * members at least one of three lands on a member that answers.
      */
     private static final int STREAMS = 3;
     private static final long FIRST_PAUSE_MS = 100;
@@ -88,78 +87,68 @@ public final class WatchFeed implements AutoCloseable {
     /**
      * The next response that carries events, waiting at most {@code within} on each of up to {@link #STREAMS}
      * streams: for events etcd itself makes later, like a lease expiry. A stream that stays silent for half a
-     * request deadline is asked for progress; a member that answers nothing to that either is frozen, and the
-     * feed watches again at once (on another member) instead of waiting out {@code within} there.
+     * request deadline is asked for progress; one that answers nothing to that either sits on a frozen member,
+     * and the feed watches again at once instead of waiting out {@code within} there.
      */
     public WatchResponse nextResponse(String what, Duration within) {
-        long end = System.nanoTime() + STREAMS * within.toNanos();
-        long streamEnd = end - (STREAMS - 1) * within.toNanos();
-        long check = Math.max(1, timeout.toNanos() / 2);
         int streams = 1;
         boolean asked = false;   // progress requested of this stream, and nothing heard since
+        long streamEnd = System.nanoTime() + within.toNanos();
+        long check = Math.max(1, timeout.toNanos() / 2);
         long failingSince = 0;
         DemoFailure lastFailure = null;
         long pauseMs = FIRST_PAUSE_MS;
         // After a stream failed: watch again for as long as an election may take (or a request deadline, if shorter).
         long allowance = Math.min(timeout.toNanos(), Await.ELECTION.toNanos());
         while (true) {
-            long now = System.nanoTime();
-            long wait = Math.min(check, Math.min(streamEnd, end) - now);
+            long wait = Math.min(check, streamEnd - System.nanoTime());
             if (lastFailure != null) {
-                long left = failingSince + allowance - now;
+                long left = failingSince + allowance - System.nanoTime();
                 if (left <= 0) {
                     throw notTakenUp(what, lastFailure, allowance);
                 }
                 wait = Math.min(wait, left);
             }
-            if (wait <= 0) {
+            Optional<WatchResponse> response = Optional.empty();
+            if (wait > 0) {
+                try {
+                    response = arrivals.nextIfAny(what, Duration.ofNanos(wait));
+                } catch (DemoFailure failed) {
+                    // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
+                    // watch again after a pause, on another member; a cluster without a quorum refuses every new
+                    // watch, and the failure says why.
+                    if (!Failures.isUnreachable(failed)) {
+                        throw failed;
+                    }
+                    failingSince = lastFailure == null ? System.nanoTime() : failingSince;
+                    lastFailure = failed;
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
+                    pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
+                    reopen();
+                    asked = false;
+                    streamEnd = System.nanoTime() + within.toNanos();
+                    continue;
+                }
+            }
+            if (response.isEmpty()) {
+                boolean over = System.nanoTime() - streamEnd >= 0;
+                if (!over && !asked) {
+                    watcher.requestProgress();
+                    asked = true;
+                    continue;
+                }
+                // No event in time, or not even an answer to the progress request (its member is frozen).
                 if (lastFailure != null) {
                     throw notTakenUp(what, lastFailure, allowance);
                 }
-                if (now - end >= 0) {
-                    throw new DemoFailure(what + ": no watch event within " + Durations.format(Duration.ofNanos(STREAMS * within.toNanos()))
-                        + ", on " + streams + " watch streams", new TimeoutException("no watch event"));
+                if (streams == STREAMS) {
+                    throw new DemoFailure(what + ": no watch event within " + Durations.format(within) + ", on any of " + STREAMS
+                        + " watch streams", new TimeoutException("no watch event"));
                 }
-                // No event on this stream in time: try another member.
                 reopen();
                 streams++;
                 asked = false;
-                streamEnd = now + within.toNanos();
-                continue;
-            }
-            Optional<WatchResponse> response;
-            try {
-                response = arrivals.nextIfAny(what, Duration.ofNanos(wait));
-            } catch (DemoFailure failed) {
-                // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
-                // watch again after a pause, on another member; a cluster without a quorum refuses every new
-                // watch, and the failure says why.
-                if (!Failures.isUnreachable(failed)) {
-                    throw failed;
-                }
-                failingSince = lastFailure == null ? System.nanoTime() : failingSince;
-                lastFailure = failed;
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
-                pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
-                reopen();
-                streams++;
-                asked = false;
-                continue;
-            }
-            if (response.isEmpty()) {
-                if (System.nanoTime() - Math.min(streamEnd, end) >= 0) {
-                    continue;   // this stream's time is up: decided above
-                }
-                if (asked) {
-                    // Not even an answer to the progress request: its member is frozen. Another stream, at once.
-                    reopen();
-                    streams++;
-                    asked = false;
-                    streamEnd = Math.min(end, System.nanoTime() + within.toNanos());
-                } else {
-                    watcher.requestProgress();
-                    asked = true;
-                }
+                streamEnd = System.nanoTime() + within.toNanos();
                 continue;
             }
             asked = false;   // a live stream: a progress report, or events
