@@ -132,6 +132,11 @@ final class RetryPolicy {
     /** Also "... due to previous leader failure", "... due to connection lost", "... possibly due to ...". */
     private static final String REQUEST_TIMED_OUT = "etcdserver: request timed out";
     private static final String SERVER_STOPPED = "etcdserver: server stopped";
+    /**
+     * Our deadline, as the server saw it pass first: gRPC sends it along, and etcd 3.4 hands back the
+     * expired context's own error (status UNKNOWN) when a read waited for a leader that was cut off.
+     */
+    private static final String DEADLINE_SEEN_BY_SERVER = "context deadline exceeded";
     /** How etcd's own answers begin; a gRPC status without it is about the connection. */
     private static final String ETCD = "etcdserver: ";
 
@@ -216,11 +221,13 @@ final class RetryPolicy {
     }
 
     /**
-     * True when the attempt got no answer in time: our deadline passed, or etcd gave up waiting for the
-     * commit. (Every other failure comes back at once, and the next attempt waits a little first.)
+     * True when the attempt got no answer in time: our deadline passed (here, or on the server), or etcd
+     * gave up waiting for the commit. (Every other failure comes back at once, and the next attempt waits a little first.)
      */
     static boolean isNoAnswer(Status status) {
-        return status.getCode() == Status.Code.DEADLINE_EXCEEDED || String.valueOf(status.getDescription()).startsWith(REQUEST_TIMED_OUT);
+        String description = String.valueOf(status.getDescription());
+        return status.getCode() == Status.Code.DEADLINE_EXCEEDED || description.startsWith(REQUEST_TIMED_OUT)
+            || status.getCode() == Status.Code.UNKNOWN && description.equals(DEADLINE_SEEN_BY_SERVER);
     }
 
     /**

@@ -86,7 +86,8 @@ class BenchTest {
             .isPositive()
             .isLessThanOrEqualTo(Double.parseDouble(json.get("p99_ms")));
         assertThat(Double.parseDouble(json.get("p99_ms"))).isLessThanOrEqualTo(Double.parseDouble(json.get("max_ms")));
-        assertThat(Double.parseDouble(json.get("cpu_us_per_op"))).as("cpu_us_per_op").isPositive();
+        // Not positive: a run this short may take less CPU than one tick of the process CPU clock (0.0 on etcd 3.4 once).
+        assertThat(Double.parseDouble(json.get("cpu_us_per_op"))).as("cpu_us_per_op").isNotNegative();
         assertThat(keysUnderBench(etcd)).as("keys left under bench/").isZero();
     }
 

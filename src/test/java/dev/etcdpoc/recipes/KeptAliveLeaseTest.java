@@ -113,6 +113,14 @@ class KeptAliveLeaseTest {
         }
         PocRun run = running.get(90, TimeUnit.SECONDS);
 
+        if (run.exitCode() != 0 && cluster.members().version().startsWith("3.4.")
+            && run.err().contains("the watch saw demo/lease/services/instance-2 -> \"\" (Delete)")) {
+            // etcd 3.4.23 (end of life) let instance-2's kept-alive lease (TTL 2 s) expire with its leader frozen
+            // (1 run in 3 of leg 3 here; see theLeaseOutlivesEachMemberFrozenInTurn): the section says so, exit 1.
+            assertOneLineFailure(run, 1, BOUND, "expected demo/lease/services/instance-1 to be deleted");
+            System.out.println("etcd " + cluster.members().version() + " let a kept-alive lease expire: " + run.err().trim());
+            return;
+        }
         assertThat(run.exitCode()).as("exit; stdout: %s; stderr: %s", run.out(), run.err()).isZero();
         assertThat(run.outLines()).contains("LIST demo/lease/services/: instance-2", "LIST demo/lease/services/: (none)", "Done.");
     }
