@@ -82,11 +82,10 @@ class ConfigCacheTest {
     void theCacheStaysEqualToEtcdWhileTheMemberItWatchesIsKilledAndRestarted() throws Exception {
         String prefix = "test/config-restart/";
         List<Update> updates = new CopyOnWriteArrayList<>();
-        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;   // a follower: killing it needs no election
-        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
-             Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
-             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
-            KV kv = writer.getKVClient();
+        try (OnAFollower follower = OnAFollower.watching(prefix, updates)) {
+            ConfigCache cache = follower.cache();
+            KV kv = follower.writer().getKVClient();
+            int watched = follower.member();
             List<Written> writes = new ArrayList<>(writeRound(kv, prefix, 0));
             cache.awaitCurrent(last(writes), BOUND);
 
@@ -111,11 +110,10 @@ class ConfigCacheTest {
     void aWatchWhoseMemberFreezesIsOpenedAgainBeforeAnyErrorSaysSo() throws Exception {
         String prefix = "test/config-frozen/";
         List<Update> updates = new CopyOnWriteArrayList<>();
-        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
-        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
-             Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
-             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
-            KV kv = writer.getKVClient();
+        try (OnAFollower follower = OnAFollower.watching(prefix, updates)) {
+            ConfigCache cache = follower.cache();
+            KV kv = follower.writer().getKVClient();
+            int watched = follower.member();
             List<Written> writes = new ArrayList<>(writeRound(kv, prefix, 0));
             cache.awaitCurrent(last(writes), BOUND);
             int resumed = cache.resumes();
@@ -138,11 +136,10 @@ class ConfigCacheTest {
     void afterACompactionPastItsRevisionTheCacheResyncsAndEqualsEtcd() throws Exception {
         String prefix = "test/config-compacted/";
         List<Update> updates = new CopyOnWriteArrayList<>();
-        int watched = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
-        try (Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(watched));
-             Client writer = new ClientFactory(REQUEST).create(othersThan(watched));
-             ConfigCache cache = Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix)) {
-            KV kv = writer.getKVClient();
+        try (OnAFollower follower = OnAFollower.watching(prefix, updates)) {
+            ConfigCache cache = follower.cache();
+            KV kv = follower.writer().getKVClient();
+            int watched = follower.member();
             List<Written> writes = writeRound(kv, prefix, 0);
             ConfigCache.Snapshot before = cache.awaitCurrent(last(writes), BOUND);
 
@@ -234,6 +231,30 @@ class ConfigCacheTest {
             }
         }
         return writes;
+    }
+
+    /** A cache whose client knows one follower only (killing or freezing it needs no election), and a writer on the others. */
+    private record OnAFollower(int member, Client reader, Client writer, ConfigCache cache) implements AutoCloseable {
+        static OnAFollower watching(String prefix, List<Update> updates) throws Exception {
+            int member = (CLUSTER.members().awaitLeader(BOUND) + 1) % 3;
+            Client reader = new ClientFactory(REQUEST).create(CLUSTER.members().endpoint(member));
+            Client writer = new ClientFactory(REQUEST).create(othersThan(member));
+            try {
+                return new OnAFollower(member, reader, writer,
+                    Await.result(ConfigCache.start(reader, bytes(prefix), REQUEST, updates::add), BOUND, "LOAD " + prefix));
+            } catch (RuntimeException e) {
+                writer.close();
+                reader.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            cache.close();
+            writer.close();
+            reader.close();
+        }
     }
 
     private static long last(List<Written> writes) {
