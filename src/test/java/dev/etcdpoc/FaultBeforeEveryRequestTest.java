@@ -66,6 +66,7 @@ class FaultBeforeEveryRequestTest {
     }
 
     @TestFactory
+    @Tag("etcd35")   // not in CI's etcd 3.4.23 leg: see docs/tests-and-ci.md, "Not on etcd 3.4"
     Stream<DynamicTest> everyOtherSectionSurvivesAFaultBeforeASampleOfItsRequests() {
         List<DynamicTest> tests = new ArrayList<>();
         int turn = 0;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * keep-alive renews over one stream on one member and would let the lease expire when that member froze.
  */
 @Tag("fault")
+@Tag("etcd35")   // not in CI's etcd 3.4.23 leg: see docs/tests-and-ci.md, "Not on etcd 3.4"
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class KeptAliveLeaseTest {
     private static final Duration REQUEST = Duration.ofSeconds(2);
@@ -51,15 +52,6 @@ class KeptAliveLeaseTest {
                     System.nanoTime() - frozenAt > TimeUnit.SECONDS.toNanos(2 * lease.ttlSeconds()) ? Optional.of(true) : Optional.empty());
                 // -1 once etcd has expired it; 0 is a lease with less than a second left, still alive.
                 long ttl = remainingTtl(lease.id(), member);
-                if (ttl < 0 && cluster.members().version().startsWith("3.4.")) {
-                    // etcd 3.4.23 (end of life) sometimes answers no renewal for longer than the TTL after its
-                    // leader froze (1 run in 5 here; 3.5 kept the lease in every run): the recipe must say so.
-                    assertThat(lease.lost()).as("the loss reported").succeedsWithin(BOUND).asString().contains("etcd no longer knows it");
-                    System.out.println("etcd " + cluster.members().version() + " let the lease expire with member " + member + " frozen");
-                    cluster.thaw();   // so that close() finds every member
-                    cluster.members().awaitHealthy(BOUND);
-                    return;
-                }
                 assertThat(lease.lost()).as("lease lost with member %d frozen: %s", member, lease.lost().getNow(null)).isNotDone();
                 assertThat(ttl).as("TTL left, asked of a live member").isNotNegative();
                 // One member at a time: the thawed one rejoins before the next freezes. Frozen the moment the
@@ -113,14 +105,6 @@ class KeptAliveLeaseTest {
         }
         PocRun run = running.get(90, TimeUnit.SECONDS);
 
-        if (run.exitCode() != 0 && cluster.members().version().startsWith("3.4.")
-            && run.err().contains("the watch saw demo/lease/services/instance-2 -> \"\" (Delete)")) {
-            // etcd 3.4.23 (end of life) let instance-2's kept-alive lease (TTL 2 s) expire with its leader frozen
-            // (1 run in 3 of leg 3 here; see theLeaseOutlivesEachMemberFrozenInTurn): the section says so, exit 1.
-            assertOneLineFailure(run, 1, BOUND, "expected demo/lease/services/instance-1 to be deleted");
-            System.out.println("etcd " + cluster.members().version() + " let a kept-alive lease expire: " + run.err().trim());
-            return;
-        }
         assertThat(run.exitCode()).as("exit; stdout: %s; stderr: %s", run.out(), run.err()).isZero();
         assertThat(run.outLines()).contains("LIST demo/lease/services/: instance-2", "LIST demo/lease/services/: (none)", "Done.");
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (its retry policy) underneath.
  */
 @Tag("fault")
+@Tag("etcd35")   // not in CI's etcd 3.4.23 leg: see docs/tests-and-ci.md, "Not on etcd 3.4"
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RecipesUnderMemberLossTest {
     private static final Duration TRY = Duration.ofSeconds(2);
