@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -27,13 +26,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every key under a prefix, kept current by a watch (list-and-watch, as Kubernetes' informers), for configuration a
- * service reads often and etcd changes rarely. It loads the prefix at revision N and watches from N + 1, so no change
- * between the two is missed, applying events in revision order. A watch that fails, ends or stays silent (asked for
- * progress every half deadline, it said nothing: its member froze) is opened again from the last applied revision + 1,
- * replays skipped; if that revision was compacted, the prefix is loaded anew and the listener hears the difference.
- * {@link #snapshot()} never blocks nor shows half a transaction. The listener runs in revision order on the cache's own
- * thread: it must never block. One file, jetcd and the JDK only: a wait that runs out fails a future or throws a timeout.
+ * Every key under a prefix, kept current by a watch (list-and-watch, as Kubernetes' informers): configuration a service
+ * reads often and etcd changes rarely. Loaded at revision N, watched from N + 1, events applied in revision order. A watch
+ * that fails, ends or stays silent (no answer to a progress request: its member froze) is opened again from the last
+ * applied revision + 1; if that was compacted, the prefix is loaded anew and the listener hears the difference. The
+ * listener runs in revision order on the cache's own thread and must never block. One file, jetcd and the JDK only.
  */
 public final class ConfigCache implements AutoCloseable {
     /** The map as of one revision. */
@@ -44,7 +41,6 @@ public final class ConfigCache implements AutoCloseable {
     public record Update(long revision, List<Change> changes, boolean resynced) { }
 
     private enum Signal { ENDED, REWATCH, PROGRESS }   // in a watch's inbox, besides its responses and its failure
-
     private final Client client;
     private final ByteSequence prefix;
     private final Duration timeout;
@@ -79,25 +75,20 @@ public final class ConfigCache implements AutoCloseable {
         });
     }
 
-    public Snapshot snapshot() {
-        return current;
-    }
+    public Snapshot snapshot() { return current; }   // never blocks
 
     /** How often the watch was opened again: after a failure, a silence, a compaction or {@link #rewatch()}. */
-    public int resumes() {
-        return resumes;
-    }
+    public int resumes() { return resumes; }
 
     /**
      * Waits until the cache holds every change up to {@code revision} (a read's header revision). Writes to other keys
-     * move etcd's revision with no event here, so it asks its watch for progress: a progress report's revision says
-     * every event up to it was sent. etcd before 3.4.25 and 3.5.8 may report it before sending them, so a read of the
-     * prefix at that revision confirms it. Not from the listener: its thread applies the events.
+     * move etcd's revision with no event here, so it asks its watch for progress, and confirms a report (etcd before
+     * 3.4.25 and 3.5.8 may send it before the events) by reading the prefix at its revision. Not from the listener.
      */
     public Snapshot awaitCurrent(long revision, Duration within) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         for (Snapshot now; (now = current).revision() < revision; Thread.sleep(50)) {
-            if (progress >= revision && unchangedUpTo(now, revision)) {
+            if (progress >= revision && load(revision).thenApply(ConfigCache::values).thenApply(now.values()::equals).exceptionally(f -> false).join()) {
                 return now;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -106,15 +97,6 @@ public final class ConfigCache implements AutoCloseable {
             inbox.add(Signal.PROGRESS);
         }
         return current;
-    }
-
-    /** Whether the prefix at {@code revision} is what {@code now} holds: none of its keys changed in between. */
-    private boolean unchangedUpTo(Snapshot now, long revision) throws InterruptedException {
-        try {
-            return values(load(revision).get()).equals(now.values());
-        } catch (ExecutionException compactedOrUnanswered) {   // then wait for the events
-            return false;
-        }
     }
 
     /** Drops the watch and watches again from the applied revision + 1, as after a failure. */
@@ -153,8 +135,8 @@ public final class ConfigCache implements AutoCloseable {
     }
 
     /**
-     * The cache's thread: one watch after another, each from the applied revision + 1. After a failure it pauses (the
-     * member may be down: the client turns to another meanwhile); if that revision was compacted, it loads anew first.
+     * The cache's thread: one watch after another, each from the applied revision + 1, after a pause if the last one
+     * failed (the client turns to another member meanwhile); if that revision was compacted, it loads anew first.
      */
     private void run() {
         for (Object ended = null; !closed; resumes++) {
