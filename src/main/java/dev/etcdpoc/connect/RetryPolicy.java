@@ -49,8 +49,8 @@ import javax.net.ssl.SSLException;
  * (*) etcd refused before it proposed anything: "no leader", "raft proposal dropped", "too many
  * requests", "leader changed" on a read; or, with several members, a connection that could not be
  * made. Such failures come back at once: the next attempt follows a short pause (50 ms, doubling to
- * 800 ms), and a request that meets them for a whole deadline ends there (an election takes about a
- * second; longer is a member without a leader: no quorum, or cut off).
+ * 800 ms), and a request that meets them for an election's worth (3 s, within its deadlines) ends there
+ * (an election takes about a second; longer is a member without a leader: no quorum, or cut off).
  * (**) the deadline passed, etcd said "request timed out" (it gave up waiting for the commit), or
  * "leader changed" on a write, or, with several members, a connection that broke with the request
  * sent: it may have been applied. The next attempt goes at once, to another member.

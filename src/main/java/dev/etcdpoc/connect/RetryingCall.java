@@ -171,9 +171,10 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         boolean noAnswer = RetryPolicy.isNoAnswer(status);
         if (!noAnswer) {
             // Failed at once (no leader, a connection refused or dropped): such failures for longer than an
-            // election takes (or a deadline, if shorter) are members that stay without a leader (no quorum,
-            // or cut off) or out of reach, and the request ends there.
-            endNanos = Math.min(budgetEndNanos, firstRefusal() + Math.min(memory.timeout().toNanos(), Await.ELECTION.toNanos()));
+            // election takes are members that stay without a leader (no quorum, or cut off) or out of reach,
+            // and the request ends there. Not sooner with a short deadline: etcd 3.4 took over 2 s to elect a
+            // leader after one was killed, and a run with --timeout 2s gave up on its txn's read-back.
+            endNanos = Math.min(budgetEndNanos, firstRefusal() + Await.ELECTION.toNanos());
         } else {
             // A member held it to its deadline (or etcd gave up on the commit): the quick failures before are over.
             firstRefusalNanos = 0;
