@@ -9,6 +9,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
@@ -211,13 +212,22 @@ final class RetryPolicy {
         if (description.startsWith(LEADER_CHANGED)) {
             return rule == Rule.READ ? Outcome.NOT_APPLIED : Outcome.UNKNOWN;
         }
-        if (status.getCode() == Status.Code.UNAVAILABLE && !description.startsWith(ETCD)) {
+        if (connectionFailed(status)) {
             if (!severalMembers || causedBy(status, SSLException.class)) {
                 return Outcome.FINAL;
             }
             return neverConnected(status) ? Outcome.NOT_APPLIED : Outcome.UNKNOWN;
         }
         return Outcome.FINAL;
+    }
+
+    /**
+     * A failure of the connection, not an answer of etcd's: UNAVAILABLE without etcd's words, or any status
+     * caused by a closed channel (a killed leader's connection: gRPC does not always say UNAVAILABLE then).
+     */
+    private static boolean connectionFailed(Status status) {
+        return !String.valueOf(status.getDescription()).startsWith(ETCD)
+            && (status.getCode() == Status.Code.UNAVAILABLE || causedBy(status, ClosedChannelException.class));
     }
 
     /**
@@ -236,8 +246,7 @@ final class RetryPolicy {
      */
     static boolean cannotServe(Status status) {
         // A broken connection is not the member's answer: gRPC's own connection state tells round robin.
-        boolean connectionFailed = status.getCode() == Status.Code.UNAVAILABLE && !String.valueOf(status.getDescription()).startsWith(ETCD);
-        return !connectionFailed && outcome(status, Rule.READ, true) != Outcome.FINAL;
+        return !connectionFailed(status) && outcome(status, Rule.READ, true) != Outcome.FINAL;
     }
 
     /** True when the attempt failed because no connection could be made: nothing was sent. */
