@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * has no leader (cut off from its peers, or in an election), and picks skip suspects while another
  * member is left. A healthy member that timed out (it waited for a frozen leader) is skipped too,
  * which costs nothing while a quorum of others answers; when every member is a suspect, round robin
- * picks as usual. An answer from a member clears it.
+ * picks as usual. An answer from a member clears it, and so does an answer to a status probe: a
+ * healthy follower that waited for a frozen leader must not stay a suspect for {@link #SUSPECT_NANOS}
+ * while the frozen leader is one too, or round robin would hand the leader every third stream again.
  */
 final class SkipSilentMembers extends LoadBalancerProvider {
     static final String NAME = "poc_round_robin_skip_silent";
@@ -124,10 +126,12 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         }
 
         /**
-         * A member just let a request run past its deadline. It may be frozen, or a healthy follower that
-         * waited for a frozen leader: ask every other member for its status (answered from the member's own
-         * state, no leader needed) with a short deadline, and make the silent ones suspects too, so that
-         * the next requests do not each spend a deadline finding them. At most once a second.
+         * A member just let a request run past its deadline ({@code silent}), or every member is silent
+         * ({@code null}). The silent one may be frozen, or a healthy follower that waited for a frozen
+         * leader: ask every other member for its status (answered from the member's own state, no leader
+         * needed) with a short deadline; the ones that do not answer are suspects too, so that the next
+         * requests do not each spend a deadline finding them, and the ones that answer are not frozen and
+         * are no longer silent. At most once a second.
          */
         void probeOthers(LoadBalancer.Subchannel silent) {
             long now = System.nanoTime();
@@ -136,7 +140,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 return;
             }
             for (LoadBalancer.Subchannel member : members) {
-                if (member == silent || contains(member)) {
+                if (member == silent) {
                     continue;
                 }
                 ClientCall<StatusRequest, StatusResponse> call;
@@ -152,6 +156,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     public void onClose(Status status, Metadata trailers) {
                         if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
                             silent(member);
+                        } else if (status.isOk()) {
+                            silentUntil.remove(member);
                         }
                     }
                 }, new Metadata());
@@ -265,6 +271,9 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     best = pick;
                     bestRank = rank;
                 }
+            }
+            if (bestRank == 3) {
+                suspects.probeOthers(null);   // every member silent: find the ones that only waited for a frozen one
             }
             return best;
         }
