@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * has no leader (cut off from its peers, or in an election), and picks skip suspects while another
  * member is left. A healthy member that timed out (it waited for a frozen leader) is skipped too,
  * which costs nothing while a quorum of others answers; when every member is a suspect, round robin
- * picks as usual. An answer from a member clears it, and so does an answer to a status probe: a
+ * picks as usual. A watch stream has no deadline, so a member that leaves a watch's request unanswered
+ * for {@link #UNANSWERED_NANOS} counts as silent while it does, and is marked when the watch's owner gives
+ * up on it. An answer from a member clears it, and so does an answer to a status probe: a
  * healthy follower that waited for a frozen leader must not stay a suspect for {@link #SUSPECT_NANOS}
  * while the frozen leader is one too, or round robin would hand the leader every third stream again.
  */
@@ -54,6 +56,13 @@ final class SkipSilentMembers extends LoadBalancerProvider {
     /** A member's own status comes back in milliseconds, even on a busy machine well under this. */
     private static final long PROBE_DEADLINE_MS = 1000;
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A watch's create or progress request unanswered this long: its member is treated as silent. A live member
+     * answers those from its own state in milliseconds (a keep-alive, by contrast, waits for the leader); a
+     * watch's owner gives up on a silent one only after half a request deadline or more.
+     */
+    private static final long UNANSWERED_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final String WATCH = "etcdserverpb.Watch/Watch";
     private static final LoadBalancerProvider ROUND_ROBIN = LoadBalancerRegistry.getDefaultRegistry().getProvider("round_robin");
 
     /** Makes {@link #NAME} known to gRPC, once per JVM. */
@@ -113,6 +122,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         private final Map<LoadBalancer.Subchannel, Long> silentUntil = new ConcurrentHashMap<>();
         private final Map<LoadBalancer.Subchannel, Long> refusingUntil = new ConcurrentHashMap<>();
         private final Set<LoadBalancer.Subchannel> members = ConcurrentHashMap.newKeySet();
+        /** Each member's open watch streams, each with when it began to wait for an answer. */
+        private final Map<LoadBalancer.Subchannel, Set<Awaiting>> streams = new ConcurrentHashMap<>();
         private final AtomicLong lastProbe = new AtomicLong(System.nanoTime() - PROBE_INTERVAL_NANOS);
 
         /** Round robin made a subchannel for a member: one to ask when another member falls silent. */
@@ -172,7 +183,21 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         }
 
         boolean isSilent(LoadBalancer.Subchannel member) {
-            return holds(silentUntil, member);
+            return holds(silentUntil, member) || watchUnanswered(member);
+        }
+
+        /** True while a watch stream on {@code member} waits too long for an answer (on every pick: no stream, no allocation). */
+        private boolean watchUnanswered(LoadBalancer.Subchannel member) {
+            Set<Awaiting> open = streams.get(member);
+            if (open == null || open.isEmpty()) {
+                return false;
+            }
+            for (Awaiting stream : open) {
+                if (stream.tooLong()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean holds(Map<LoadBalancer.Subchannel, Long> until, LoadBalancer.Subchannel member) {
@@ -185,7 +210,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
          * any; {@code heldOnPurpose}: the call is one etcd holds until something else happens (a lock
          * queued behind another), whose deadline passing is no sign of silence.
          */
-        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given, boolean heldOnPurpose) {
+        ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given, boolean heldOnPurpose,
+                                            boolean watch) {
             return new ClientStreamTracer.Factory() {
                 @Override
                 public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
@@ -195,6 +221,12 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     // that Context while it makes the call's streams.
                     Deadline deadline = info.getCallOptions().getDeadline() != null
                         ? info.getCallOptions().getDeadline() : Context.current().getDeadline();
+                    // A watch stream has no deadline to find a frozen member by, but a request of ours it does not
+                    // answer tells the same: while it waits too long, and when its owner gives up on it waiting.
+                    Awaiting awaiting = new Awaiting();
+                    if (watch) {
+                        streams.computeIfAbsent(member, m -> ConcurrentHashMap.newKeySet()).add(awaiting);
+                    }
                     return new ForwardingClientStreamTracer() {
                         @Override
                         protected ClientStreamTracer delegate() {
@@ -202,11 +234,26 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                         }
 
                         @Override
+                        public void outboundMessage(int seqNo) {
+                            awaiting.sent();
+                            super.outboundMessage(seqNo);
+                        }
+
+                        @Override
+                        public void inboundMessage(int seqNo) {
+                            awaiting.answered();
+                            super.inboundMessage(seqNo);
+                        }
+
+                        @Override
                         public void streamClosed(Status status) {
+                            if (watch) {
+                                streams.get(member).remove(awaiting);
+                            }
                             // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
                             // A member that says it has no leader, or gave up waiting for one, cannot serve either.
                             boolean silent = !heldOnPurpose && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                                || status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired());
+                                || status.getCode() == Status.Code.CANCELLED && (deadline != null && deadline.isExpired() || awaiting.tooLong()));
                             if (silent) {
                                 silent(member);
                                 probeOthers(member);
@@ -221,6 +268,26 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     };
                 }
             };
+        }
+    }
+
+    /** One open watch stream: since when it has waited for an answer to a request of ours (0: it is not waiting). */
+    private static final class Awaiting {
+        private volatile long since;
+
+        void sent() {
+            if (since == 0) {
+                since = System.nanoTime();
+            }
+        }
+
+        void answered() {
+            since = 0;
+        }
+
+        boolean tooLong() {
+            long from = since;
+            return from != 0 && System.nanoTime() - from > UNANSWERED_NANOS;
         }
     }
 
@@ -249,7 +316,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             }
             return member == null ? pick
                 : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory(),
-                    RetryPolicy.waitsByDesign(args.getMethodDescriptor())));
+                    RetryPolicy.waitsByDesign(args.getMethodDescriptor()), WATCH.equals(args.getMethodDescriptor().getFullMethodName())));
         }
 
         /**
