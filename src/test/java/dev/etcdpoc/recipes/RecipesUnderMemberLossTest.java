@@ -57,9 +57,10 @@ class RecipesUnderMemberLossTest {
     void theObserverFollowsAHandoverWhileTheLeaderIsFrozen() throws Exception {
         // The second candidate's campaign waits through the freeze, an election and the first one's resignation, and
         // a waiting campaign is one request (at most two deadlines): on a client with 2 s deadlines it ran out now and
-        // then on this 2-core machine (2 of the last few runs of the fault tests), so it campaigns on one with longer deadlines.
+        // then on this 2-core machine (2 of the last few runs of the fault tests), so it campaigns on one with 5 s
+        // deadlines; still under WAIT, so that the winner's check, one request too, may try a second member in time.
         try (Client client = cluster.client(TRY);
-             Client patient = cluster.client(WAIT);
+             Client patient = cluster.client(WAIT.dividedBy(2));
              LeaderElection.Observer observer = LeaderElection.observe(client, "test/election",
                  client.getKVClient().get(bytes("test/election")).get(10, TimeUnit.SECONDS).getHeader().getRevision() + 1, WAIT);
              KeptAliveLease lease1 = KeptAliveLease.grant(client, "one", 5, WAIT);
