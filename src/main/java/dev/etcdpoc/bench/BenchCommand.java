@@ -267,18 +267,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final class WarmupConverter extends OptionValue<Integer> {
         @Override
         protected Integer parse(String value) {
-            if (value.trim().equalsIgnoreCase("auto")) {
-                return BenchSettings.AUTO_WARMUP;
-            }
-            try {
-                int n = Integer.parseInt(value.trim());
-                if (n >= 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // one message for both cases, below
-            }
-            throw new IllegalArgumentException("'" + value + "' is not a request count; write a number of 0 or more, or auto");
+            return countOrAuto(value, 0, BenchSettings.AUTO_WARMUP, "request count");
         }
     }
 
@@ -288,19 +277,24 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         protected Integer parse(String value) {
-            if (value.trim().equalsIgnoreCase("auto")) {
-                return AUTO;
-            }
-            try {
-                int n = Integer.parseInt(value.trim());
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // one message for both cases, below
-            }
-            throw new IllegalArgumentException("'" + value + "' is not a thread count; write a number of 1 or more, or auto");
+            return countOrAuto(value, 1, AUTO, "thread count");
         }
+    }
+
+    /** {@code value} as a whole number of at least {@code min}, or {@code auto} for "auto"; {@code what} names it in the refusal. */
+    private static int countOrAuto(String value, int min, int auto, String what) {
+        if (value.trim().equalsIgnoreCase("auto")) {
+            return auto;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // one message for both cases, below
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a " + what + "; write a number of " + min + " or more, or auto");
     }
 
     static final class OpConverter extends OptionValue<BenchOp> {

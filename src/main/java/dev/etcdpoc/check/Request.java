@@ -1,9 +1,10 @@
 package dev.etcdpoc.check;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What a client asked etcd to do, always to one key. Each kind says in {@link #text()} how it is
+ * What a client asked etcd to do, always to one key. {@link #text()} says how it is
  * printed in a witness line.
  */
 public sealed interface Request {
@@ -11,8 +12,10 @@ public sealed interface Request {
     /** The one key the request reads or writes. */
     String key();
 
-    /** One short line, such as {@code put(k, v7)}. */
-    String text();
+    /** One short line, such as {@code put(k, v7)}; unless a kind says more, its name and the key: {@code get(k)}. */
+    default String text() {
+        return getClass().getSimpleName().toLowerCase(Locale.ROOT) + "(" + key() + ")";
+    }
 
     /** Writes {@code value} to {@code key}. */
     record Put(String key, String value) implements Request {
@@ -32,22 +35,12 @@ public sealed interface Request {
         public Get {
             Objects.requireNonNull(key, "key");
         }
-
-        @Override
-        public String text() {
-            return "get(" + key + ")";
-        }
     }
 
     /** Deletes {@code key}. */
     record Delete(String key) implements Request {
         public Delete {
             Objects.requireNonNull(key, "key");
-        }
-
-        @Override
-        public String text() {
-            return "delete(" + key + ")";
         }
     }
 
