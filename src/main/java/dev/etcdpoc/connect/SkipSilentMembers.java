@@ -208,7 +208,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         /**
          * Counts how {@code member}'s streams end, passing everything on to the tracer round robin gave, if
          * any; {@code heldOnPurpose}: the call is one etcd holds until something else happens (a lock
-         * queued behind another), whose deadline passing is no sign of silence.
+         * queued behind another), whose deadline passing is no sign of silence; {@code watch}: the call is a
+         * watch stream, whose unanswered requests are a sign of it.
          */
         ClientStreamTracer.Factory watching(LoadBalancer.Subchannel member, ClientStreamTracer.Factory given, boolean heldOnPurpose,
                                             boolean watch) {
