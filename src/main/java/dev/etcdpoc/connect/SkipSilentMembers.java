@@ -179,7 +179,11 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         }
 
         boolean contains(LoadBalancer.Subchannel member) {
-            return isSilent(member) || holds(refusingUntil, member);
+            return isSilent(member) || isRefusing(member);
+        }
+
+        boolean isRefusing(LoadBalancer.Subchannel member) {
+            return holds(refusingUntil, member);
         }
 
         boolean isSilent(LoadBalancer.Subchannel member) {
@@ -224,8 +228,9 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                         ? info.getCallOptions().getDeadline() : Context.current().getDeadline();
                     // A watch stream has no deadline to find a frozen member by, but a request of ours it does not
                     // answer tells the same: while it waits too long, and when its owner gives up on it waiting.
-                    Awaiting awaiting = new Awaiting();
-                    if (watch) {
+                    // Only a watch is tracked: every other call would pay for it, and a request has its deadline.
+                    Awaiting awaiting = watch ? new Awaiting() : null;
+                    if (awaiting != null) {
                         streams.computeIfAbsent(member, m -> ConcurrentHashMap.newKeySet()).add(awaiting);
                     }
                     return new ForwardingClientStreamTracer() {
@@ -236,25 +241,29 @@ final class SkipSilentMembers extends LoadBalancerProvider {
 
                         @Override
                         public void outboundMessage(int seqNo) {
-                            awaiting.sent();
+                            if (awaiting != null) {
+                                awaiting.sent();
+                            }
                             super.outboundMessage(seqNo);
                         }
 
                         @Override
                         public void inboundMessage(int seqNo) {
-                            awaiting.answered();
+                            if (awaiting != null) {
+                                awaiting.answered();
+                            }
                             super.inboundMessage(seqNo);
                         }
 
                         @Override
                         public void streamClosed(Status status) {
-                            if (watch) {
+                            if (awaiting != null) {
                                 streams.get(member).remove(awaiting);
                             }
                             // A stream whose deadline passed ends as CANCELLED here (the call sees DEADLINE_EXCEEDED).
                             // A member that says it has no leader, or gave up waiting for one, cannot serve either.
                             boolean silent = !heldOnPurpose && (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                                || status.getCode() == Status.Code.CANCELLED && (deadline != null && deadline.isExpired() || awaiting.tooLong()));
+                                || status.getCode() == Status.Code.CANCELLED && (deadline != null && deadline.isExpired() || awaiting != null && awaiting.tooLong()));
                             if (silent) {
                                 silent(member);
                                 probeOthers(member);
@@ -348,7 +357,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
 
         /** 0: no suspect; 1: refuses; 2: the member the previous attempt got nothing from; 3: silent. */
         private int rank(LoadBalancer.Subchannel member, Object avoided) {
-            return suspects.isSilent(member) ? 3 : member == avoided ? 2 : suspects.contains(member) ? 1 : 0;
+            return suspects.isSilent(member) ? 3 : member == avoided ? 2 : suspects.isRefusing(member) ? 1 : 0;
         }
     }
 }
