@@ -122,19 +122,17 @@ class ConfigCacheTest {
         try (OnAFollower follower = OnAFollower.watching(prefix, updates)) {
             ConfigCache cache = follower.cache();
             KV kv = follower.writer().getKVClient();
-            int watched = follower.member();
             List<Written> writes = writeRound(kv, prefix, 0);
             ConfigCache.Snapshot before = cache.awaitCurrent(last(writes), BOUND);
 
-            CLUSTER.members().kill(watched);
+            CLUSTER.kill(follower.member());
             writeRound(kv, prefix, 1);
             // So the two maps differ by a changed, a deleted and a new key.
             Await.result(kv.delete(bytes(prefix + "k0")), REQUEST, "DELETE");
             long compactedAt = Await.result(kv.put(bytes(prefix + "new"), bytes("n")), REQUEST, "PUT").getHeader().getRevision();
             // Compaction is cluster-wide: this cluster is the test's own.
             Await.result(kv.compact(compactedAt), REQUEST, "COMPACT");
-            CLUSTER.members().restart(watched);
-            CLUSTER.members().awaitHealthy(BOUND);
+            CLUSTER.recover();
 
             ConfigCache.Snapshot reached = cache.awaitCurrent(compactedAt, BOUND);
             Map<String, String> stored = readAt(kv, prefix, reached.revision());
