@@ -95,7 +95,9 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
             // A quorum first: the other clients end by revoking their lease, which a test that left the
             // cluster without one (the leader killed, a follower frozen) would fail, or just elected.
             recover();
-            traffic.close();
+            if (traffic != null) {   // null when the cluster started but the other clients did not
+                traffic.close();
+            }
         } finally {
             cluster.close();
             cluster = null;
