@@ -27,9 +27,11 @@ import java.util.stream.Collectors;
  * Credentials are left out: authenticating is itself a request that needs a quorum.
  */
 final class Diagnosis {
-    /** The probe's deadline: long enough for a healthy etcd on a busy machine, short enough not to double a failure's wait. */
-    private static final Duration FLOOR = Duration.ofSeconds(1);
-    private static final Duration CEILING = Duration.ofSeconds(2);
+    /**
+     * The probe's deadline: a healthy member answers a status and a quorum read in milliseconds, and in well
+     * under a second on a busy machine; a frozen one costs the failing run this much more.
+     */
+    private static final Duration PROBE = Duration.ofSeconds(1);
 
     private Diagnosis() {
     }
@@ -43,9 +45,8 @@ final class Diagnosis {
     /** The words to add after a request that got no answer, or that etcd refused for want of a leader. */
     static String of(Endpoints endpoints, ClientFactory clients) {
         Duration timeout = clients.timeout();
-        Duration probe = timeout.compareTo(FLOOR) < 0 ? FLOOR : timeout.compareTo(CEILING) > 0 ? CEILING : timeout;
-        ClientFactory asking = clients.as(null).withTimeout(probe);
-        List<Member> members = askAll(endpoints.uris(), asking, probe);
+        ClientFactory asking = clients.as(null).withTimeout(PROBE);
+        List<Member> members = askAll(endpoints.uris(), asking, PROBE);
         int n = members.size();
 
         List<Member> leaderless = with(members, m -> m.state() == State.NO_LEADER || m.state() == State.NO_QUORUM);
@@ -56,7 +57,7 @@ final class Diagnosis {
                 + (leaderless.stream().allMatch(m -> m.state() == State.NO_LEADER) ? "has no leader" : "cannot reach its leader");
             // One member without a leader is not a cluster without a quorum: ask the members it knows of.
             if (healthy.isEmpty()) {
-                healthy = with(askAll(othersListedBy(leaderless.get(0).uri(), endpoints, asking, probe), asking, probe),
+                healthy = with(askAll(othersListedBy(leaderless.get(0).uri(), endpoints, asking, PROBE), asking, PROBE),
                     m -> m.state() == State.HEALTHY);
             }
             if (!healthy.isEmpty()) {
@@ -75,8 +76,8 @@ final class Diagnosis {
                 + "): without a majority etcd has no quorum; start them again.";
         }
         if (members.stream().allMatch(m -> m.state() == State.HEALTHY)) {
-            if (timeout.compareTo(probe) < 0) {
-                return ". etcd is healthy (it answered a quorum read within " + Durations.format(probe) + "), so a deadline of "
+            if (timeout.compareTo(PROBE) < 0) {
+                return ". etcd is healthy (it answered a quorum read within " + Durations.format(PROBE) + "), so a deadline of "
                     + Durations.format(timeout) + " is too short for it: give a longer --timeout, like 5s.";
             }
             return ". etcd answered a quorum read right after, so this looks passing (a leader election, a busy machine): "
@@ -84,7 +85,7 @@ final class Diagnosis {
         }
         List<Member> silent = with(members, m -> m.state() == State.SILENT);
         if (!silent.isEmpty()) {
-            return ". Something at " + urls(silent) + " accepts connections but does not answer within " + Durations.format(probe)
+            return ". Something at " + urls(silent) + " accepts connections but does not answer within " + Durations.format(PROBE)
                 + ": a frozen etcd (stopped, a long GC pause, a stuck disk) or a program that is not etcd.";
         }
         return "";
