@@ -30,6 +30,8 @@ import java.time.Duration;
  */
 public record ClientFactory(Duration timeout, Credentials credentials, SslContext tls, String namespace, boolean tuned,
                             boolean oneAttempt, BeforeRequest beforeRequest, LatestRevision seen) {
+    /** How soon jetcd sends a call again once it renewed an expired auth token, where RetryPolicy does the rest. */
+    private static final Duration RENEWED_TOKEN_RETRY = Duration.ofMillis(50);
 
     /**
      * Told of each etcd request a client of this factory is about to send (each gRPC call: a unary
@@ -121,6 +123,8 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
     public Client create(Endpoints endpoints, GrantedLeases leases) {
         SkipSilentMembers.register();
         EndpointResolver.register();
+        boolean severalMembers = endpoints.uris().size() > 1;
+        boolean deadlineOnly = tuned || oneAttempt;
         ClientBuilder builder = Client.builder()
             // Not jetcd's endpoints(): its target cannot hold an IPv6 literal such as [::1]. No
             // authority() either: each member keeps its own host:port, so gRPC checks each server's
@@ -130,17 +134,26 @@ public record ClientFactory(Duration timeout, Credentials credentials, SslContex
             // when etcd is down; without it a call to a dead endpoint fails fast with UNAVAILABLE.
             .waitForReady(false)
             .connectTimeout(timeout)
-            // jetcd sends idempotent calls (get, lease, lock) again on UNAVAILABLE, within our deadline
-            // (its first back-off must be shorter than that: 500 ms by default). A request that spent
-            // RetryPolicy's time comes back past it and is not sent again; jetcd's retry remains for a
-            // refused connection to a single member, and to renew an expired auth token.
-            .retryDelay(Math.min(500, timeout.toMillis() / 5))
-            .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
-            .retryMaxDuration(timeout)
             // jetcd's round robin, minus a member that stopped answering (frozen, not crashed).
             .loadBalancerPolicy(SkipSilentMembers.NAME)
             // Every request's deadlines and second attempts: RetryPolicy is the one table of them.
-            .interceptor(new RetryInterceptor(timeout, endpoints.uris().size() > 1, tuned || oneAttempt, leases, seen));
+            .interceptor(new RetryInterceptor(timeout, severalMembers, deadlineOnly, leases, seen));
+        // On top of that, jetcd sends idempotent calls (get, lease, lock) again on UNAVAILABLE, after a
+        // back-off, and any call whose auth token expired, once it has renewed the token.
+        if (severalMembers && !deadlineOnly) {
+            // RetryPolicy has sent it to every member already, and after it gave up (no quorum) jetcd's back-offs
+            // would only make each clean-up request of a failing run wait 1.5 s more: jetcd's retry is left for
+            // the renewed token, at once.
+            builder.retryDelay(RENEWED_TOKEN_RETRY.toMillis())
+                .retryMaxDelay(RENEWED_TOKEN_RETRY.toMillis() * 2)   // jetcd's back-off wants it longer than the first
+                .retryMaxDuration(RENEWED_TOKEN_RETRY.multipliedBy(2));
+        } else {
+            // With one member RetryPolicy does not resend a refused connection (there is no other member to
+            // ask): jetcd's retry does, within our deadline (its first back-off must be shorter than that).
+            builder.retryDelay(Math.min(500, timeout.toMillis() / 5))
+                .retryMaxDelay(Math.min(2500, timeout.toMillis() / 2))
+                .retryMaxDuration(timeout);
+        }
         if (beforeRequest != null) {
             // Added last, so gRPC calls it first: once per request, before any of its attempts.
             builder.interceptor(new ClientInterceptor() {

@@ -2,6 +2,7 @@ package dev.etcdpoc.connect;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.MessageOrBuilder;
+import dev.etcdpoc.core.Await;
 import io.etcd.jetcd.api.LeaseGrantResponse;
 import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.ResponseHeader;
@@ -9,11 +10,16 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands every unary etcd request of one client (put, get, txn, lease, lock, campaign...) to the retry
@@ -38,6 +44,9 @@ final class RetryInterceptor implements ClientInterceptor {
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (method.getType() != MethodDescriptor.MethodType.UNARY && !deadlineOnly) {
+            return notingNoLeader(next.newCall(method, options));
+        }
         if (method.getType() != MethodDescriptor.MethodType.UNARY || options.getDeadline() != null) {
             return next.newCall(method, options);
         }
@@ -48,11 +57,31 @@ final class RetryInterceptor implements ClientInterceptor {
     }
 
     /**
+     * A stream whose end for want of a leader the client's memory notes: etcd ends a watch that requires a
+     * leader once its member has been without one for three election timeouts.
+     */
+    private <Q, R> ClientCall<Q, R> notingNoLeader(ClientCall<Q, R> stream) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(stream) {
+            @Override
+            public void start(Listener<R> listener, Metadata headers) {
+                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        if (RetryPolicy.isNoLeader(status)) {
+                            memory.refusedForNoLeader();
+                        }
+                        super.onClose(status, trailers);
+                    }
+                }, headers);
+            }
+        };
+    }
+
+    /**
      * What one client learned from all its requests, which the next request's attempts use: the newest
      * revision etcd answered with, to it or another client of the run (a write whose outcome is unknown
-     * is settled against it), and whether
-     * etcd was just found unavailable (a request spent all its attempts without an answer; the next
-     * answer ends that).
+     * is settled against it), whether etcd was just found unavailable (a request spent all its attempts
+     * without an answer; the next answer ends that), and since when etcd has refused it for want of a leader.
      */
     static final class ClientMemory {
         /** One thread for every client's pauses between attempts; nothing blocks on it. */
@@ -61,12 +90,20 @@ final class RetryInterceptor implements ClientInterceptor {
             t.setDaemon(true);
             return t;
         });
+        /**
+         * Refusals for want of a leader further apart than two elections' worth are two spells without one, not
+         * one: a request long after an election is allowed its own.
+         */
+        private static final long SPELL_GAP_NANOS = 2 * Await.ELECTION.toNanos();
 
         private final Duration timeout;
         private final boolean severalMembers;
         private final GrantedLeases leases;
         private final LatestRevision revisionSeen;
         private volatile boolean unavailable;
+        /** When the spell of refusals for want of a leader began, with no answer since; 0: none. */
+        private final AtomicLong leaderlessSince = new AtomicLong();
+        private volatile long lastNoLeaderNanos;
 
         ClientMemory(Duration timeout, boolean severalMembers, GrantedLeases leases, LatestRevision revisionSeen) {
             this.timeout = timeout;
@@ -95,12 +132,28 @@ final class RetryInterceptor implements ClientInterceptor {
             unavailable = true;
         }
 
+        /** etcd refused a request or a stream of this client for want of a leader. */
+        void refusedForNoLeader() {
+            long now = System.nanoTime();
+            long since = leaderlessSince.get();
+            if (since == 0 || now - lastNoLeaderNanos > SPELL_GAP_NANOS) {
+                leaderlessSince.compareAndSet(since, now | 1);   // | 1: never the "none" 0
+            }
+            lastNoLeaderNanos = now;
+        }
+
+        /** When etcd began to refuse this client for want of a leader, answering nothing since; 0: it does not. */
+        long leaderlessSince() {
+            return leaderlessSince.get();
+        }
+
         /**
          * {@code request} was answered: etcd is available, its header revision is the newest seen if it
          * is newer, and a lease it granted or revoked is noted.
          */
         void answered(Object request, Object answer) {
             unavailable = false;
+            leaderlessSince.set(0);
             revisionSeen.saw(headerRevision(answer));
             if (leases != null && answer instanceof LeaseGrantResponse granted) {
                 leases.granted(granted.getID());

@@ -51,7 +51,9 @@ import javax.net.ssl.SSLException;
  * requests", "leader changed" on a read; or, with several members, a connection that could not be
  * made. Such failures come back at once: the next attempt follows a short pause (50 ms, doubling to
  * 800 ms), and a request that meets them for an election's worth (3 s, within its deadlines) ends there
- * (an election takes about a second; longer is a member without a leader: no quorum, or cut off).
+ * (an election takes about a second; longer is a member without a leader: no quorum, or cut off). From
+ * its second refusal on, that counts from when etcd began to refuse the client for want of a leader,
+ * if earlier ({@link RetryingCall}).
  * (**) the deadline passed, etcd said "request timed out" (it gave up waiting for the commit), or
  * "leader changed" on a write, or, with several members, a connection that broke with the request
  * sent: it may have been applied. The next attempt goes at once, to another member.
@@ -238,6 +240,11 @@ final class RetryPolicy {
         String description = String.valueOf(status.getDescription());
         return status.getCode() == Status.Code.DEADLINE_EXCEEDED || description.startsWith(REQUEST_TIMED_OUT)
             || status.getCode() == Status.Code.UNKNOWN && description.equals(DEADLINE_SEEN_BY_SERVER);
+    }
+
+    /** True when a member refused for want of a leader: an election under way, no quorum, or cut off from the others. */
+    static boolean isNoLeader(Status status) {
+        return String.valueOf(status.getDescription()).startsWith(NO_LEADER);
     }
 
     /**

@@ -174,7 +174,10 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             // election takes are members that stay without a leader (no quorum, or cut off) or out of reach,
             // and the request ends there. Not sooner with a short deadline: etcd 3.4 took over 2 s to elect a
             // leader after one was killed, and a run with --timeout 2s gave up on its txn's read-back.
-            endNanos = Math.min(budgetEndNanos, firstRefusal() + Await.ELECTION.toNanos());
+            if (RetryPolicy.isNoLeader(status)) {
+                memory.refusedForNoLeader();
+            }
+            endNanos = Math.min(budgetEndNanos, electionAllowedSince() + Await.ELECTION.toNanos());
         } else {
             // A member held it to its deadline (or etcd gave up on the commit): the quick failures before are over.
             firstRefusalNanos = 0;
@@ -287,12 +290,19 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         });
     }
 
-    /** When etcd first refused this request (as not applied): now, if it did not before. */
-    private long firstRefusal() {
+    /**
+     * Since when this request has allowed for an election: since etcd first refused it (as not applied).
+     * From its second attempt on, since etcd first refused the client for want of a leader, if that was
+     * earlier and nothing was answered since: an election would have ended that by now. So a request that
+     * comes late to an etcd without a quorum (the clean-up of a run whose watch etcd ended for "no leader")
+     * does not wait out another election.
+     */
+    private long electionAllowedSince() {
         if (firstRefusalNanos == 0) {
             firstRefusalNanos = System.nanoTime();
         }
-        return firstRefusalNanos;
+        long leaderless = memory.leaderlessSince();
+        return attempts >= 2 && leaderless != 0 && leaderless - firstRefusalNanos < 0 ? leaderless : firstRefusalNanos;
     }
 
     /** True while another attempt can still get a useful share of the request's time. */
