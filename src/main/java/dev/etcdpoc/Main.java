@@ -4,6 +4,7 @@ import dev.etcdpoc.bench.BenchCommand;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.connect.Connection;
 import dev.etcdpoc.connect.ConnectionOptions;
+import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.core.Quoting;
@@ -193,7 +194,7 @@ public final class Main implements Callable<Integer> {
                 throw etcd.explain(e);
             } catch (RecipeException e) {
                 // A recipe's words (its request, jetcd's cause) as the demo's own failures read.
-                throw etcd.explain(new DemoFailure(Failures.describe(e), e));
+                throw etcd.explain(Await.failure(e.getMessage(), e.getCause() != null ? e.getCause() : e, etcd.clients().timeout()));
             }
         }
         return 0;

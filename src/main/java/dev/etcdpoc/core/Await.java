@@ -50,16 +50,23 @@ public final class Await {
             future.cancel(true);
             throw noAnswer(what, timeout, e);
         } catch (ExecutionException | CompletionException | CancellationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (Failures.status(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                throw noAnswer(what, timeout, cause);
-            }
-            throw new DemoFailure(what + ": " + Failures.describe(cause), cause);
+            throw failure(what, e.getCause() != null ? e.getCause() : e, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new DemoFailure(what + ": interrupted", e);
         }
+    }
+
+    /**
+     * Request {@code what} failed with {@code cause}: in the words of {@link Failures#describe}, but a
+     * deadline that passed is named, with the {@code timeout} of each try.
+     */
+    public static DemoFailure failure(String what, Throwable cause, Duration timeout) {
+        if (Failures.status(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return noAnswer(what, timeout, cause);
+        }
+        return new DemoFailure(what + ": " + Failures.describe(cause), cause);
     }
 
     /** Whether the attempts' deadlines or our wait ended it, the user reads the same line. */
