@@ -7,6 +7,8 @@ import io.etcd.jetcd.api.LeaseGrantResponse;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -47,6 +49,8 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private static final Metadata.Key<String> REQUIRE_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
     /** The one try a request gets while etcd was just found unavailable: enough for a healthy etcd to answer. */
     private static final long UNAVAILABLE_TRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A member's own status comes back in milliseconds, even on a busy machine well under this. */
+    private static final long STATUS_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel channel;
     private final MethodDescriptor<Q, R> method;
@@ -104,6 +108,8 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         // failing then end quickly, and the first answer ends that state.
         oneTry = memory.unavailable();
         long time = oneTry ? Math.min(memory.timeout().toNanos(), UNAVAILABLE_TRY_NANOS)
+            // A lock or a campaign waits its turn on purpose: it gets the whole of its caller's wait.
+            : RetryPolicy.waitsByDesign(method) ? Await.requestWait(memory.timeout()).toNanos()
             : memory.timeout().toNanos() * RetryPolicy.ATTEMPT_DEADLINES_PER_REQUEST;
         budgetEndNanos = System.nanoTime() + time;
         endNanos = budgetEndNanos;
@@ -189,6 +195,10 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             return;
         }
         outcomeUnknown |= outcome == RetryPolicy.Outcome.UNKNOWN;
+        if (noAnswer && RetryPolicy.waitsByDesign(method)) {
+            askHolder(outcome, status);
+            return;
+        }
         if (noAnswer) {
             // The member that let it run out is a suspect now: the next attempt goes elsewhere, at once.
             next(outcome, status);
@@ -214,6 +224,26 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         } else {
             attempt(options);
         }
+    }
+
+    /**
+     * A lock or a campaign got no answer in time: its member may hold it on purpose (the lock is taken, as it
+     * would be anywhere) or be frozen. Its status, answered from its own state, tells: a member that answers
+     * gets the request again; one that does not is a suspect (as any member whose request ran past its
+     * deadline) and the request goes elsewhere.
+     */
+    private void askHolder(RetryPolicy.Outcome outcome, Status unanswered) {
+        Object holder = lastMember;
+        send(MaintenanceGrpc.getStatusMethod(), StatusRequest.getDefaultInstance(), options.withOption(SkipSilentMembers.PREFERRED, holder),
+            STATUS_PROBE_NANOS, (status, answer) -> {
+                if (cancelled) {
+                    finish(Status.CANCELLED, null);
+                } else if (status.isOk()) {
+                    attempt(options.withOption(SkipSilentMembers.PREFERRED, holder));
+                } else {
+                    next(outcome, unanswered);
+                }
+            });
     }
 
     /**
@@ -345,11 +375,19 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      * has the whole request deadline; the later ones half of it (at most the request's time left), so
      * that within two deadlines a request can try every member of three: a healthy member with a
      * leader answers in milliseconds, but right after a failure two of three may not (the failed one,
-     * and a follower whose forwarded write the failed leader took down with it).
+     * and a follower whose forwarded write the failed leader took down with it). Not so a lock or a
+     * campaign, which a healthy member holds until it is theirs: a later attempt cut short would only
+     * give up its place in the queue, so it gets all the time left.
      */
     private <A, B> void call(MethodDescriptor<A, B> what, A message, CallOptions with, Answer done) {
-        long deadline = attempts++ == 0 ? memory.timeout().toNanos() : memory.timeout().toNanos() / 2;
-        long left = Math.max(1, Math.min(deadline, endNanos - System.nanoTime()));
+        long deadline = attempts++ == 0 ? memory.timeout().toNanos()
+            : RetryPolicy.waitsByDesign(what) ? Long.MAX_VALUE : memory.timeout().toNanos() / 2;
+        send(what, message, with, deadline, done);
+    }
+
+    /** Sends {@code message} with a deadline of {@code deadlineNanos}, at most the request's time left. */
+    private <A, B> void send(MethodDescriptor<A, B> what, A message, CallOptions with, long deadlineNanos, Answer done) {
+        long left = Math.max(1, Math.min(deadlineNanos, endNanos - System.nanoTime()));
         ClientCall<A, B> call = channel.newCall(what, with.withDeadlineAfter(left, TimeUnit.NANOSECONDS));
         current = call;
         Metadata copy = new Metadata();
