@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A fault before every request a run makes. A fault test that picks its moment proves that moment
  * only, so this one holds the run just before its k-th etcd request, for every k (sampled for the
- * other sections), injects one fault into a 3-member cluster that keeps a quorum — the leader killed,
- * the leader frozen, the leader cut off from both peers, a follower frozen — lets the run go on, and
+ * other sections), injects one fault into a 3-member cluster that keeps a quorum — the leader or a
+ * follower killed, frozen, or cut off from both peers — lets the run go on, and
  * asserts what a user of the README's promise expects: the exact output, exit 0, a bounded time,
  * nothing of the run left behind, and someone else's keys and lock untouched (every key, value and
  * revision compared before and after). The cluster is healed between cases.

@@ -26,7 +26,11 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
 
     /** A fault {@link #inject} knows. */
     public enum Fault {
-        LEADER_KILLED, LEADER_FROZEN, LEADER_CUT_OFF, FOLLOWER_FROZEN;
+        LEADER_KILLED, LEADER_FROZEN, LEADER_CUT_OFF, FOLLOWER_KILLED, FOLLOWER_FROZEN, FOLLOWER_CUT_OFF;
+
+        boolean hitsLeader() {
+            return name().startsWith("LEADER");
+        }
 
         @Override
         public String toString() {
@@ -116,13 +120,13 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
     /** Injects {@code fault} now; returns the member it hit. */
     public int inject(Fault fault) {
         int leader = cluster.awaitLeader(BOUND);
+        int member = fault.hitsLeader() ? leader : (leader + 1) % cluster.size();
         switch (fault) {
-            case LEADER_KILLED -> kill(leader);
-            case LEADER_FROZEN -> freeze(leader);
-            case LEADER_CUT_OFF -> cluster.partitions().cutOff(leader);
-            case FOLLOWER_FROZEN -> freeze((leader + 1) % cluster.size());
+            case LEADER_KILLED, FOLLOWER_KILLED -> kill(member);
+            case LEADER_FROZEN, FOLLOWER_FROZEN -> freeze(member);
+            case LEADER_CUT_OFF, FOLLOWER_CUT_OFF -> cluster.partitions().cutOff(member);
         }
-        return fault == Fault.FOLLOWER_FROZEN ? (leader + 1) % cluster.size() : leader;
+        return member;
     }
 
     /** Freezes member {@code index} (SIGSTOP). */
