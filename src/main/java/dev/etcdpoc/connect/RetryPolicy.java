@@ -61,7 +61,9 @@ import javax.net.ssl.SSLException;
  * ask) or a failed TLS handshake. A request is sent again to another member when there are several
  * ({@link SkipSilentMembers} skips the one that failed), for at most {@link #ATTEMPT_DEADLINES_PER_REQUEST}
  * request deadlines in all: the first attempt gets a whole deadline, later ones half of one each, so
- * that every member of three can be tried.
+ * that every member of three can be tried. A lock or a campaign, which etcd holds until its turn comes,
+ * gets its caller's whole wait, and a member that held it past a deadline is asked for its status: one
+ * that answers gets it again (see {@link RetryingCall}).
  */
 final class RetryPolicy {
     /** How many request deadlines (--timeout) one request may take over all its attempts. */

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One unary etcd request, sent and, where {@link RetryPolicy} allows, sent again until it gets an
- * answer, for at most {@link RetryPolicy#ATTEMPT_DEADLINES_PER_REQUEST} request deadlines in all.
+ * answer, for at most {@link RetryPolicy#ATTEMPT_DEADLINES_PER_REQUEST} request deadlines in all (a lock or a
+ * campaign, which etcd holds until its turn comes, for its caller's whole wait).
  * Each attempt has its own gRPC deadline; an attempt that got no answer makes its member a suspect
  * that {@link SkipSilentMembers} then skips, so the next attempt goes to another member. A passing
  * refusal ("no leader" during an election) is sent again after a short pause. A write whose outcome
