@@ -27,11 +27,7 @@ import java.util.stream.Collectors;
  * Credentials are left out: authenticating is itself a request that needs a quorum.
  */
 final class Diagnosis {
-    /**
-     * The probe's deadline: a healthy member answers a status and a quorum read in milliseconds, and in well
-     * under a second on a busy machine; a frozen one costs the failing run this much more.
-     */
-    private static final Duration PROBE = Duration.ofSeconds(1);
+    private static final Duration PROBE = SkipSilentMembers.STATUS_PROBE;
 
     private Diagnosis() {
     }

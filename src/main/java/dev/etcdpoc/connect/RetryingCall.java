@@ -50,8 +50,6 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private static final Metadata.Key<String> REQUIRE_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
     /** The one try a request gets while etcd was just found unavailable: enough for a healthy etcd to answer. */
     private static final long UNAVAILABLE_TRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** A member's own status comes back in milliseconds, even on a busy machine well under this. */
-    private static final long STATUS_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel channel;
     private final MethodDescriptor<Q, R> method;
@@ -236,7 +234,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private void askHolder(RetryPolicy.Outcome outcome, Status unanswered) {
         Object holder = lastMember;
         send(MaintenanceGrpc.getStatusMethod(), StatusRequest.getDefaultInstance(), options.withOption(SkipSilentMembers.PREFERRED, holder),
-            STATUS_PROBE_NANOS, (status, answer) -> {
+            SkipSilentMembers.STATUS_PROBE.toNanos(), (status, answer) -> {
                 if (cancelled) {
                     finish(Status.CANCELLED, null);
                 } else if (status.isOk()) {

@@ -17,6 +17,7 @@ import io.grpc.NameResolver;
 import io.grpc.Status;
 import io.grpc.util.ForwardingClientStreamTracer;
 import io.grpc.util.ForwardingLoadBalancerHelper;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,8 +54,11 @@ final class SkipSilentMembers extends LoadBalancerProvider {
      */
     static final CallOptions.Key<Object> AVOIDED = CallOptions.Key.create("poc-avoided-member");
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** A member's own status comes back in milliseconds, even on a busy machine well under this. */
-    private static final long PROBE_DEADLINE_MS = 1000;
+    /**
+     * How long a probe of a member waits: its own status (and a quorum read, with a leader) comes back in
+     * milliseconds, even on a busy machine well under this; a frozen member costs whoever asks this much.
+     */
+    static final Duration STATUS_PROBE = Duration.ofSeconds(1);
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * A watch's create or progress request unanswered this long: its member is treated as silent. A live member
@@ -158,7 +162,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 try {
                     // The subchannel's own channel: an RPC of the load balancer's, on the member's connection.
                     call = member.asChannel().newCall(MaintenanceGrpc.getStatusMethod(),
-                        CallOptions.DEFAULT.withDeadlineAfter(PROBE_DEADLINE_MS, TimeUnit.MILLISECONDS));
+                        CallOptions.DEFAULT.withDeadlineAfter(STATUS_PROBE.toMillis(), TimeUnit.MILLISECONDS));
                 } catch (RuntimeException shutDown) {
                     continue;
                 }
