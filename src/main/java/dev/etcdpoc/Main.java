@@ -91,7 +91,9 @@ public final class Main implements Callable<Integer> {
         // Options before 'bench' are refused, so a benchmark run has it first.
         NettyProperties.set(args.length > 0 && args[0].equals("bench"));
         ClassPreload.start();
-        System.exit(execute(args, System.getenv(), System.out, System.err));
+        int code = execute(args, System.getenv(), System.out, System.err);
+        GrpcSharedEventLoops.endBeforeExit();
+        System.exit(code);
     }
 
     /** Runs the command as {@link #main} would, printing to the given streams; returns the exit code. */
