@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * <p>At exit the JVM waits up to 300 ms for every thread that runs native code to leave it
  * (HotSpot's {@code VM_Exit::wait_for_threads_in_native_to_block}), and an idle event loop sits in
  * {@code epoll_wait}, which is native code. gRPC keeps its shared loops for a second after the last
- * channel closes, so every run of the demo ended with that wait: a third of a default run's time
- * (docs/startup.md). Only for {@code main}: a JVM that goes on making clients needs the loops.
+ * channel closes, so every run of the demo ended with that wait: a third of the default run's time
+ * with scripts/poc (docs/startup.md). Only for {@code main}: a JVM that goes on making clients
+ * needs the loops.
  */
 final class GrpcSharedEventLoops {
     /** How gRPC names the threads of its shared loops: epoll's where it loads, else Java NIO's. */
@@ -47,7 +48,11 @@ final class GrpcSharedEventLoops {
     }
 
     private static boolean anyThreadStarted() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-            .anyMatch(name -> THREAD_NAMES.stream().anyMatch(name::startsWith));
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(GrpcSharedEventLoops::isLoopThread);
+    }
+
+    /** True for a thread of gRPC's shared loops. */
+    static boolean isLoopThread(Thread thread) {
+        return THREAD_NAMES.stream().anyMatch(thread.getName()::startsWith);
     }
 }

@@ -58,8 +58,7 @@ class GrpcSharedEventLoopsTest {
         }
 
         private static List<Thread> loopThreads() {
-            return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("grpc-default-worker-") || t.getName().startsWith("grpc-nio-worker-"))
+            return Thread.getAllStackTraces().keySet().stream().filter(GrpcSharedEventLoops::isLoopThread)
                 .collect(Collectors.toList());
         }
     }
