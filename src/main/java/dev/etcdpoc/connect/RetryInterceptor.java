@@ -67,9 +67,7 @@ final class RetryInterceptor implements ClientInterceptor {
                 super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
                     @Override
                     public void onClose(Status status, Metadata trailers) {
-                        if (RetryPolicy.isNoLeader(status)) {
-                            memory.refusedForNoLeader();
-                        }
+                        memory.ended(status);
                         super.onClose(status, trailers);
                     }
                 }, headers);
@@ -132,8 +130,11 @@ final class RetryInterceptor implements ClientInterceptor {
             unavailable = true;
         }
 
-        /** etcd refused a request or a stream of this client for want of a leader. */
-        void refusedForNoLeader() {
+        /** An attempt or a stream of this client ended with {@code status}: a refusal for want of a leader is noted. */
+        void ended(Status status) {
+            if (!RetryPolicy.isNoLeader(status)) {
+                return;
+            }
             long now = System.nanoTime();
             long since = leaderlessSince.get();
             if (since == 0 || now - lastNoLeaderNanos > SPELL_GAP_NANOS) {

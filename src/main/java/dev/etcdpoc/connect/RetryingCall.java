@@ -179,9 +179,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             // election takes are members that stay without a leader (no quorum, or cut off) or out of reach,
             // and the request ends there. Not sooner with a short deadline: etcd 3.4 took over 2 s to elect a
             // leader after one was killed, and a run with --timeout 2s gave up on its txn's read-back.
-            if (RetryPolicy.isNoLeader(status)) {
-                memory.refusedForNoLeader();
-            }
+            memory.ended(status);
             endNanos = Math.min(budgetEndNanos, electionAllowedSince() + Await.ELECTION.toNanos());
         } else {
             // A member held it to its deadline (or etcd gave up on the commit): the quick failures before are over.
