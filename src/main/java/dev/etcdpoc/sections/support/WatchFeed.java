@@ -88,7 +88,9 @@ public final class WatchFeed implements AutoCloseable {
      * The next response that carries events, waiting at most {@code within} on each of up to {@link #STREAMS}
      * streams: for events etcd itself makes later, like a lease expiry. A stream that stays silent for half a
      * request deadline is asked for progress; one that answers nothing to that either sits on a frozen member,
-     * and the feed watches again at once instead of waiting out {@code within} there.
+     * and the feed watches again at once instead of waiting out {@code within} there. A stream that fails is
+     * replaced too; refusals of the new one are borne for an election's worth, and once it answers the wait
+     * for the event goes on.
      */
     public WatchResponse nextResponse(String what, Duration within) {
         int streams = 1;
@@ -120,7 +122,15 @@ public final class WatchFeed implements AutoCloseable {
                     if (!Failures.isUnreachable(failed)) {
                         throw failed;
                     }
-                    failingSince = lastFailure == null ? System.nanoTime() : failingSince;
+                    if (lastFailure == null) {
+                        // A stream that had been watching ended: it counts as one of the streams tried. The
+                        // refusals that follow while the members elect a leader do not.
+                        if (streams == STREAMS) {
+                            throw failed;
+                        }
+                        streams++;
+                        failingSince = System.nanoTime();
+                    }
                     lastFailure = failed;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
                     pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
@@ -151,7 +161,11 @@ public final class WatchFeed implements AutoCloseable {
                 streamEnd = System.nanoTime() + within.toNanos();
                 continue;
             }
-            asked = false;   // a live stream: a progress report, or events
+            // A live stream: a progress report, or events. A failure before it is over: the feed watches
+            // again, and the wait for the event goes on (a lease's expiry may be seconds away still).
+            asked = false;
+            lastFailure = null;
+            pauseMs = FIRST_PAUSE_MS;
             WatchResponse events = response.get();
             if (!events.getEvents().isEmpty()) {
                 List<WatchEvent> list = events.getEvents();
