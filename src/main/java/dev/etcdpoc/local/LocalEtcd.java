@@ -4,9 +4,7 @@ import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.core.Endpoints;
 import dev.etcdpoc.core.Poll;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -137,8 +135,8 @@ public final class LocalEtcd implements AutoCloseable {
         try {
             cluster.removedLeftovers = DataDirs.removeLeftovers();
             Path root = cluster.createRoot();
-            int[] ports = freePorts(2 * size, InetAddress.getLoopbackAddress());
-            int[] clientPorts = freePorts(size, setup.ipv6() ? IPV6_LOOPBACK : InetAddress.getLoopbackAddress());
+            int[] ports = LoopbackPorts.free(2 * size, InetAddress.getLoopbackAddress());
+            int[] clientPorts = LoopbackPorts.free(size, setup.ipv6() ? IPV6_LOOPBACK : InetAddress.getLoopbackAddress());
             if (setup.proxied()) {
                 cluster.partitions = new Partitions(IntStream.range(0, size).map(i -> ports[2 * i]).toArray(), clientPorts,
                     cluster::membersByHexId);
@@ -328,27 +326,6 @@ public final class LocalEtcd implements AutoCloseable {
         } catch (UnknownHostException e) {
             // a literal address is parsed, never looked up: this cannot happen
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Ports the OS reports free on {@code address} right now; all held open together so none is handed out twice. */
-    private static int[] freePorts(int count, InetAddress address) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, address));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } catch (IOException e) {
-            throw new DemoFailure("cannot find free loopback ports for etcd: " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing a listening socket we never used cannot lose anything
-                }
-            }
         }
     }
 }
