@@ -21,6 +21,8 @@
 #       in a second.
 #     Made by one JDK build, each is used by that build alone: to have both, run this once with each
 #     JDK first on the PATH (PATH=/path/to/jdk-25/bin:$PATH scripts/train-startup.sh).
+#  3. ARCHIVE.launch next to it: the JDK that made it and the JVM options of a demo run with it, with
+#     which a plain `java -jar` on that JDK starts the demo again (ArchiveRelaunch).
 #
 # No etcd binary, or a failed training run: the jar stays as it was and there is no archive; the
 # demo works the same, only slower to start. `mvn package` runs this after building the jar
@@ -39,7 +41,7 @@ say() { echo "train-startup: $*" >&2; }
 # shellcheck source=lib/poc-jvm.sh
 . "$here/lib/poc-jvm.sh"
 if [ "$POC_JAVA_FEATURE" -ge 24 ]; then archive=$aot; else archive=$jsa; fi
-rm -f "$archive"
+rm -f "$archive" "$archive.launch"
 if [ -z "$LOCAL_ETCD_BIN" ] || [ -z "$LOCAL_ETCDCTL_BIN" ]; then
   say "no etcd or etcdctl: the jar starts without a head start, and there is no $archive (scripts/install-etcd.sh fetches both)"
   exit 0
@@ -99,6 +101,14 @@ elif [ -n "$trained" ]; then
 fi
 if [ -f "$archive" ]; then
   say "wrote $archive ($(du -h "$archive" | cut -f1))"
+  # 3. For a plain `java -jar` on this JDK (ArchiveRelaunch): which JDK made the archive, and the JVM
+  # options scripts/poc would start a demo run with.
+  poc_archive_flags "$archive"
+  { echo "# $(basename "$jar") started with $(basename "$archive"), by the JDK that made it (scripts/train-startup.sh)"
+    echo "java.home=$POC_JAVA_HOME"
+    echo "archive=$(basename "$archive")"
+    printf '%s\n' "${POC_ARCHIVE_FLAGS[@]}" "${POC_DEMO_FLAGS[@]}"
+  } > "$archive.launch"
 else
   say "no $archive (scripts/poc works without it)"
 fi

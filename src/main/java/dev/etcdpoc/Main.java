@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -88,6 +89,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // First: a plain java -jar with an archive made for this JDK runs the demo in a JVM started with it.
+        OptionalInt relaunched = ArchiveRelaunch.runIfArchived();
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.getAsInt());
+        }
         // Options before 'bench' are refused, so a benchmark run has it first.
         NettyProperties.set(args.length > 0 && args[0].equals("bench"));
         ClassPreload.start();

@@ -25,21 +25,31 @@ public final class PocProcess {
 
     /** The same, with stdout going to {@code out} (a file, say) instead of a pipe. */
     public static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, Map<String, String> env, String... args) {
-        return start(out, jvmOptions, "dev.etcdpoc.Main", env, args);
+        return start(out, jvmOptions, classpathAnd("dev.etcdpoc.Main"), env, args);
     }
 
     /** Another main class than the command's, such as a test's probe around it, as {@link #start(Map, String...)} starts the command. */
     public static Process startClass(Class<?> mainClass, Map<String, String> env, String... args) {
-        return start(ProcessBuilder.Redirect.PIPE, List.of(), mainClass.getName(), env, args);
+        return start(ProcessBuilder.Redirect.PIPE, List.of(), classpathAnd(mainClass.getName()), env, args);
     }
 
-    private static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, String mainClass, Map<String, String> env,
+    /** {@code java -jar JAR args...}, nothing else between java and -jar, as a user starts the demo. */
+    public static Process startJar(Path jar, Map<String, String> env, String... args) {
+        return start(ProcessBuilder.Redirect.PIPE, List.of(), List.of("-jar", jar.toString()), env, args);
+    }
+
+    private static List<String> classpathAnd(String mainClass) {
+        return List.of("-cp", System.getProperty("java.class.path"), mainClass);
+    }
+
+    /** Runs {@code java JVM_OPTIONS WHAT args...}, WHAT being a classpath and main class or a jar. */
+    private static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, List<String> what, Map<String, String> env,
                                  String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // As from a terminal: a suite started in the background (CI's nohup, '&') hands its children an
         // ignored SIGINT, which the JVM then keeps ignoring; GNU env puts Ctrl-C's default back.
         List<String> command = Stream.of(Stream.of("env", "--default-signal=INT,TERM", java), jvmOptions.stream(),
-                Stream.of("-cp", System.getProperty("java.class.path"), mainClass), Stream.of(args))
+                what.stream(), Stream.of(args))
             .flatMap(s -> s).collect(Collectors.toList());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_") && !k.equals("ETCD_BINARY"));
