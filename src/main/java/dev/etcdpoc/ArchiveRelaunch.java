@@ -120,7 +120,8 @@ final class ArchiveRelaunch {
                     options.add(line);
                 }
             }
-            boolean usable = madeBy != null && archive != null && Files.isRegularFile(archive)
+            // Options there must be: a demo JVM started with none would be a plain java -jar too, and start another.
+            boolean usable = !options.isEmpty() && madeBy != null && archive != null && Files.isRegularFile(archive)
                 && Files.isDirectory(madeBy) && madeBy.toRealPath().equals(javaHome.toRealPath())
                 && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0;
             return usable ? Optional.of(options) : Optional.empty();

@@ -64,6 +64,10 @@ class ArchiveRelaunchTest {
         List<String> plain = List.of("-jar", jar.toString());
 
         assertThat(ArchiveRelaunch.command(plain, Map.of(), tmp)).as("the archive of another JDK").isEmpty();
+        List<String> launch = Files.readAllLines(tmp.resolve("poc.jsa.launch"));
+        Files.write(tmp.resolve("poc.jsa.launch"), launch.stream().filter(line -> !line.startsWith("-")).toList());
+        assertThat(ArchiveRelaunch.command(plain, Map.of(), THIS_JDK)).as("a launch file without options (its demo would start another)").isEmpty();
+        Files.write(tmp.resolve("poc.jsa.launch"), launch);
         Files.setLastModifiedTime(tmp.resolve("poc.jsa"), FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 1000));
         assertThat(ArchiveRelaunch.command(plain, Map.of(), THIS_JDK)).as("an archive older than the jar").isEmpty();
         Files.delete(tmp.resolve("poc.jsa"));
