@@ -161,8 +161,8 @@ public final class WatchFeed implements AutoCloseable {
                 streamEnd = System.nanoTime() + within.toNanos();
                 continue;
             }
-            // A live stream: a progress report, or events. A failure before it is over: the feed watches
-            // again, and the wait for the event goes on (a lease's expiry may be seconds away still).
+            // A live stream (a progress report, or events): a failure before it is behind us, and the wait for
+            // the event goes on (a lease's expiry may still be seconds away).
             asked = false;
             lastFailure = null;
             pauseMs = FIRST_PAUSE_MS;
