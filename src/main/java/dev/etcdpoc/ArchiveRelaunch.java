@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A plain {@code java -jar target/poc.jar} starts the demo again as scripts/poc starts it: with the class
@@ -57,10 +58,24 @@ final class ArchiveRelaunch {
         } catch (IOException e) {
             return OptionalInt.empty();   // the run goes on in this JVM, only slower to start
         }
-        Runtime.getRuntime().addShutdownHook(new StopHook(demo));
+        StopHook stop = new StopHook(demo);
+        Runtime.getRuntime().addShutdownHook(stop);
+        int exitCode = waitFor(demo);
+        if (stop.started) {
+            // This JVM is being stopped (Ctrl-C, SIGTERM), and the demo ended because the hook passed the stop
+            // on: the JVM's own shutdown ends it, with the signal's exit code. Exiting here with the demo's
+            // could win that race (143 for a Ctrl-C, whose code is 130).
+            while (true) {
+                LockSupport.park();
+            }
+        }
+        return OptionalInt.of(exitCode);
+    }
+
+    private static int waitFor(Process demo) {
         while (true) {
             try {
-                return OptionalInt.of(demo.waitFor());
+                return demo.waitFor();
             } catch (InterruptedException e) {
                 // Nobody interrupts main; the demo's exit is what ends this wait.
             }
@@ -137,6 +152,7 @@ final class ArchiveRelaunch {
      */
     private static final class StopHook extends Thread {
         private final Process demo;
+        private volatile boolean started;
 
         StopHook(Process demo) {
             super("poc-relaunch-stop");
@@ -145,6 +161,7 @@ final class ArchiveRelaunch {
 
         @Override
         public void run() {
+            started = true;
             if (!demo.isAlive()) {
                 return;
             }
