@@ -135,12 +135,6 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
         frozen.add(index);
     }
 
-    /** Lets every frozen member run again. */
-    public void thaw() {
-        frozen.forEach(cluster::thaw);
-        frozen.clear();
-    }
-
     /** SIGKILLs member {@code index}; {@link #recover} starts it again. */
     public void kill(int index) {
         cluster.kill(index);
@@ -151,7 +145,8 @@ public final class FaultyCluster implements BeforeAllCallback, AfterAllCallback,
      * Every member running and connected, the cluster healthy with a leader. A frozen member is
      * restarted (SIGKILL, then started on its data), not thawed: thawed, it would still serve the
      * requests that waited in its socket buffers — attempts the client gave up on and sent elsewhere —
-     * after the test ended (see docs/retries.md, "what no client can rule out").
+     * after the test ended, and a thawed leader may revoke leases the others kept alive (see
+     * docs/retries.md, "what no client can rule out").
      */
     public void recover() {
         frozen.forEach(this::kill);
