@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +53,8 @@ class EveryBadInputTest {
     private static final Duration QUICK = Duration.ofSeconds(15);
     private static final Duration DEADLINE_PLUS = Duration.ofSeconds(20);
     private static final Duration FILL_LIMIT = Duration.ofSeconds(60);
+    /** The closed port's row's: held for the class, as its URL is one of the row's key words. */
+    private static final ClosedPort CLOSED = new ClosedPort();
 
     /** The etcds a row may use: a plain one (auth disabled) and the secured ones. */
     record Etcds(EtcdFixture plain, SecureEtcds secure) {
@@ -68,7 +72,7 @@ class EveryBadInputTest {
     }
 
     static Stream<BadInput> theIssuesList() {
-        String closed = "http://127.0.0.1:" + Silent.closedPort();
+        String closed = CLOSED.url();
         return Stream.of(
             new BadInput("malformed endpoint URL", e -> PocRun.of("--endpoints", "127.0.0.1:2379"),
                 2, QUICK, "endpoint '127.0.0.1:2379' is not a URL", "http://127.0.0.1:2379"),
@@ -158,6 +162,11 @@ class EveryBadInputTest {
                 1, QUICK, "temp dir '/nonexistent': it does not exist", "-Djava.io.tmpdir"),
             new BadInput("an etcd binary that never becomes healthy", EveryBadInputTest::aFakeEtcd,
                 1, DEADLINE_PLUS, "did not become healthy within 10s", "its last log line: fake etcd: never healthy"));
+    }
+
+    @AfterAll
+    static void releaseTheClosedPort() {
+        CLOSED.close();
     }
 
     @ParameterizedTest(name = "{0}")

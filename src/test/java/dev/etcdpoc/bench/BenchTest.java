@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
 import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.Silent;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
@@ -242,10 +242,11 @@ class BenchTest {
 
     @Test
     void unreachableEtcdIsOneLine() {
-        String url = "http://127.0.0.1:" + Silent.closedPort();
-        PocRun run = PocRun.of("bench", "--endpoints", url, "--total", "10");
+        try (ClosedPort closed = new ClosedPort()) {
+            PocRun run = PocRun.of("bench", "--endpoints", closed.url(), "--total", "10");
 
-        assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+            assertOneLineFailure(run, 1, QUICK, closed.url(), "connection refused");
+        }
     }
 
     @Test
@@ -312,12 +313,13 @@ class BenchTest {
     @ParameterizedTest
     @MethodSource("usageErrors")
     void usageErrorIsOneLineAndExit2(String[] args, String expected) {
-        String[] withCommand = Stream.concat(Stream.of("bench", "--endpoints", "http://127.0.0.1:" + Silent.closedPort()),
-            Stream.of(args)).toArray(String[]::new);
-        PocRun run = PocRun.of(withCommand);
+        try (ClosedPort closed = new ClosedPort()) {
+            String[] withCommand = Stream.concat(Stream.of("bench", "--endpoints", closed.url()), Stream.of(args)).toArray(String[]::new);
+            PocRun run = PocRun.of(withCommand);
 
-        assertOneLineFailure(run, 2, QUICK, expected);
-        assertThat(run.out()).as("nothing on stdout").isEmpty();
+            assertOneLineFailure(run, 2, QUICK, expected);
+            assertThat(run.out()).as("nothing on stdout").isEmpty();
+        }
     }
 
     @Test

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.local.ServerTls;
+import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.Silent;
 import dev.etcdpoc.support.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,10 +63,12 @@ class Ipv6EndpointTest {
     @Test
     void anIpv6EndpointInAListWithAnIpv4One() {
         // The IPv4 member is down: the run goes through the IPv6 one.
-        PocRun run = PocRun.of("--endpoints", "http://127.0.0.1:" + Silent.closedPort() + "," + plain.endpoints());
+        try (ClosedPort down = new ClosedPort()) {
+            PocRun run = PocRun.of("--endpoints", down.url() + "," + plain.endpoints());
 
-        assertThat(run.out()).isEqualTo(PocOutput.FULL);
-        assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).isEqualTo(PocOutput.FULL);
+            assertThat(run.exitCode()).isZero();
+        }
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.etcdpoc.connect;
 
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 
+import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.PocRun;
-import dev.etcdpoc.support.Silent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +22,10 @@ class UnreachableEtcdTest {
 
     @Test
     void closedPortFromTheEnvironment() {
-        String url = "http://127.0.0.1:" + Silent.closedPort();
-        PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", url));
+        try (ClosedPort closed = new ClosedPort()) {
+            PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", closed.url()));
 
-        assertOneLineFailure(run, 1, QUICK, url, "connection refused");
+            assertOneLineFailure(run, 1, QUICK, closed.url(), "connection refused");
+        }
     }
 }

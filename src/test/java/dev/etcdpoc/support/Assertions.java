@@ -12,7 +12,7 @@ public final class Assertions {
     public static void assertOneLineFailure(PocRun run, int exitCode, Duration within, String... keyWords) {
         assertThat(run.errLines()).as("stderr is exactly one line: %s", run.err()).hasSize(1);
         assertThat(run.err()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
-        assertThat(run.err()).as("the line names what went wrong").contains(keyWords);
+        assertThat(run.err()).as("the line names what went wrong: %s", run.err().strip()).contains(keyWords);
         assertThat(run.exitCode()).as("exit code").isEqualTo(exitCode);
         assertThat(run.elapsed()).as("time to fail").isLessThan(within);
     }

@@ -32,13 +32,4 @@ public final class Silent implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** A free loopback port with nothing listening on it. */
-    public static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
