@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.local.LocalEtcd;
-import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
+import dev.etcdpoc.support.LoopbackPort;
 import dev.etcdpoc.support.PauseAtLine;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.SecureEtcds;
-import dev.etcdpoc.support.Silent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,8 +52,8 @@ class EveryBadInputTest {
     private static final Duration QUICK = Duration.ofSeconds(15);
     private static final Duration DEADLINE_PLUS = Duration.ofSeconds(20);
     private static final Duration FILL_LIMIT = Duration.ofSeconds(60);
-    /** The closed port's row's: held for the class, as its URL is one of the row's key words. */
-    private static final ClosedPort CLOSED = new ClosedPort();
+    /** The port of the row "closed port", held for the class: its URL is one of the row's key words. */
+    private static final LoopbackPort CLOSED = LoopbackPort.refusing();
 
     /** The etcds a row may use: a plain one (auth disabled) and the secured ones. */
     record Etcds(EtcdFixture plain, SecureEtcds secure) {
@@ -83,7 +82,7 @@ class EveryBadInputTest {
             new BadInput("closed port", e -> PocRun.of("--endpoints", closed),
                 1, QUICK, closed, "connection refused", "docker compose up -d"),
             new BadInput("a port that accepts TCP but never answers", e -> {
-                try (Silent silent = new Silent()) {
+                try (LoopbackPort silent = LoopbackPort.silent()) {
                     return PocRun.of("--endpoints", silent.url(), "--timeout", "2s");
                 }
             }, 1, DEADLINE_PLUS, "no answer", "2s", "accepts connections but does not answer"),

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.local.LocalEtcd;
-import dev.etcdpoc.support.ClosedPort;
 import dev.etcdpoc.support.Etcd;
 import dev.etcdpoc.support.EtcdExtension;
 import dev.etcdpoc.support.EtcdFixture;
+import dev.etcdpoc.support.LoopbackPort;
 import dev.etcdpoc.support.PocProcess;
 import dev.etcdpoc.support.PocRun;
 import io.etcd.jetcd.Client;
@@ -242,7 +242,7 @@ class BenchTest {
 
     @Test
     void unreachableEtcdIsOneLine() {
-        try (ClosedPort closed = new ClosedPort()) {
+        try (LoopbackPort closed = LoopbackPort.refusing()) {
             PocRun run = PocRun.of("bench", "--endpoints", closed.url(), "--total", "10");
 
             assertOneLineFailure(run, 1, QUICK, closed.url(), "connection refused");
@@ -313,7 +313,7 @@ class BenchTest {
     @ParameterizedTest
     @MethodSource("usageErrors")
     void usageErrorIsOneLineAndExit2(String[] args, String expected) {
-        try (ClosedPort closed = new ClosedPort()) {
+        try (LoopbackPort closed = LoopbackPort.refusing()) {
             String[] withCommand = Stream.concat(Stream.of("bench", "--endpoints", closed.url()), Stream.of(args)).toArray(String[]::new);
             PocRun run = PocRun.of(withCommand);
 

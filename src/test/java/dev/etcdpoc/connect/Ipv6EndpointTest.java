@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etcdpoc.local.LocalEtcd;
 import dev.etcdpoc.local.ServerTls;
-import dev.etcdpoc.support.ClosedPort;
+import dev.etcdpoc.support.LoopbackPort;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.TestPki;
@@ -63,7 +63,7 @@ class Ipv6EndpointTest {
     @Test
     void anIpv6EndpointInAListWithAnIpv4One() {
         // The IPv4 member is down: the run goes through the IPv6 one.
-        try (ClosedPort down = new ClosedPort()) {
+        try (LoopbackPort down = LoopbackPort.refusing()) {
             PocRun run = PocRun.of("--endpoints", down.url() + "," + plain.endpoints());
 
             assertThat(run.out()).isEqualTo(PocOutput.FULL);

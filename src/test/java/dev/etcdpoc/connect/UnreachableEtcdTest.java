@@ -2,7 +2,7 @@ package dev.etcdpoc.connect;
 
 import static dev.etcdpoc.support.Assertions.assertOneLineFailure;
 
-import dev.etcdpoc.support.ClosedPort;
+import dev.etcdpoc.support.LoopbackPort;
 import dev.etcdpoc.support.PocRun;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +22,7 @@ class UnreachableEtcdTest {
 
     @Test
     void closedPortFromTheEnvironment() {
-        try (ClosedPort closed = new ClosedPort()) {
+        try (LoopbackPort closed = LoopbackPort.refusing()) {
             PocRun run = PocRun.withEnv(Map.of("ETCD_ENDPOINTS", closed.url()));
 
             assertOneLineFailure(run, 1, QUICK, closed.url(), "connection refused");
