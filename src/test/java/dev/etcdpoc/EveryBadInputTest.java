@@ -70,7 +70,7 @@ class EveryBadInputTest {
         }
     }
 
-    static Stream<BadInput> theIssuesList() {
+    static Stream<BadInput> badInputs() {
         String closed = CLOSED.url();
         return Stream.of(
             new BadInput("malformed endpoint URL", e -> PocRun.of("--endpoints", "127.0.0.1:2379"),
@@ -169,7 +169,7 @@ class EveryBadInputTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("theIssuesList")
+    @MethodSource("badInputs")
     void oneClearLine(BadInput input, EtcdFixture plain, SecureEtcds secure) {
         PocRun run = input.run().apply(new Etcds(plain, secure));
 
