@@ -10,8 +10,10 @@ import java.net.Socket;
 
 /**
  * A loopback port held for a test, where no etcd answers: one that refuses connections, or one
- * that accepts them and never says a word. Held, not found free and let go: a port let go can be
- * taken before the test connects, by an etcd another test starts or a container's published port.
+ * that accepts them and never says a word. Held, not found free and let go: the kernel picks it from
+ * its range for local ports (32768-60999 by default), where Docker picks the host ports it publishes
+ * containers on too, so with the container backend a port let go can be a container's before the
+ * test connects. (The members LocalEtcd starts listen below that range: LoopbackPorts.)
  */
 public record LoopbackPort(Closeable socket, int port) implements AutoCloseable {
 
