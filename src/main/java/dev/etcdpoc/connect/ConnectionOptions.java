@@ -29,8 +29,8 @@ public final class ConnectionOptions {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
         description = "Deadline for one try of an etcd request, like 5s or 500ms, from 10ms to 1h (default: ${DEFAULT-VALUE}). "
             + "A request that gets no answer, or a passing refusal (no leader, an election), is sent again where that is "
-            + "safe, to another member when there are several: one request takes at most twice this (a lock or a campaign, "
-            + "which etcd holds until its turn comes, three times).")
+            + "safe, to another member when there are several: one request takes at most twice this (two and a half while etcd "
+            + "elects a leader; a lock or a campaign, which etcd holds until its turn comes, three times).")
     private Duration timeout;
 
     @Option(names = "--namespace", paramLabel = "PREFIX",

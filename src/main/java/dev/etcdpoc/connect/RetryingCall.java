@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One unary etcd request, sent and, where {@link RetryPolicy} allows, sent again until it gets an
- * answer, for at most {@link RetryPolicy#ATTEMPT_DEADLINES_PER_REQUEST} request deadlines in all (a lock or a
- * campaign, which etcd holds until its turn comes, for its caller's whole wait).
+ * answer, for at most {@link RetryPolicy#ATTEMPT_DEADLINES_PER_REQUEST} request deadlines in all, half a
+ * deadline more while etcd refuses it for want of a leader (a lock or a campaign, which etcd holds until
+ * its turn comes, for its caller's whole wait).
  * Each attempt has its own gRPC deadline; an attempt that got no answer makes its member a suspect
  * that {@link SkipSilentMembers} then skips, so the next attempt goes to another member. A passing
  * refusal ("no leader" during an election) is sent again after a short pause. A write whose outcome
@@ -179,8 +180,12 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             // election takes are members that stay without a leader (no quorum, or cut off) or out of reach,
             // and the request ends there. Not sooner with a short deadline: etcd 3.4 took over 2 s to elect a
             // leader after one was killed, and a run with --timeout 2s gave up on its txn's read-back.
+            // Even a little past the request's two deadlines: an attempt that met a lost leader held one of
+            // them, and the election the refusals wait for began during it. With --timeout 2s, a txn sent
+            // just after its leader was cut off got no answer for 2 s, was refused until 3.55 s, and gave up;
+            // etcd 3.4.23 had a new leader 2 ms later.
             memory.ended(status);
-            endNanos = Math.min(budgetEndNanos, electionAllowedSince() + Await.ELECTION.toNanos());
+            endNanos = Math.min(electionEndLimitNanos(), electionAllowedSince() + Await.ELECTION.toNanos());
         } else {
             // A member held it to its deadline (or etcd gave up on the commit): the quick failures before are over.
             firstRefusalNanos = 0;
@@ -201,7 +206,9 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             next(outcome, status);
             return;
         }
-        long pause = pauseMs;
+        // The last attempt goes while a useful share of the time is left, not skipped because the pause
+        // would pass it: the election it waits for may end during that pause.
+        long pause = Math.min(pauseMs, TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime() - shareForAnAttempt()));
         pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
         memory.later(pause, () -> {
             if (cancelled) {
@@ -334,7 +341,21 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
 
     /** True while another attempt can still get a useful share of the request's time. */
     private boolean timeLeftForAnother() {
-        return endNanos - System.nanoTime() > memory.timeout().toNanos() / 4;
+        return endNanos - System.nanoTime() > shareForAnAttempt();
+    }
+
+    /** A useful share of a request's time for one attempt: a quarter of a deadline. */
+    private long shareForAnAttempt() {
+        return memory.timeout().toNanos() / 4;
+    }
+
+    /**
+     * How long refusals may keep a request going while etcd elects a leader: its budget and half a deadline
+     * more, so that it still ends well within its caller's wait ({@link Await#requestWait}, three deadlines). A
+     * lock or a campaign already has that whole wait as its budget.
+     */
+    private long electionEndLimitNanos() {
+        return RetryPolicy.waitsByDesign(method) ? budgetEndNanos : budgetEndNanos + memory.timeout().toNanos() / 2;
     }
 
     /**

@@ -24,11 +24,15 @@ public final class Await {
     public static final int ATTEMPT_DEADLINES_PER_REQUEST = 2;
     /**
      * How long etcd may stay without a leader while it elects one: about a second with its default
-     * election timeout (1 s), up to two and a bit when a vote splits. Passing refusals ("no leader") that
-     * last longer are a member that stays without one: no quorum, or cut off.
+     * election timeout (1 s), up to two and a bit when a vote splits (etcd 3.4.23 here: up to 3.6 s from
+     * the leader's loss, which its followers notice a second or more later). Passing refusals ("no leader")
+     * that last longer are a member that stays without one: no quorum, or cut off.
      */
     public static final Duration ELECTION = Duration.ofSeconds(3);
-    /** Those deadlines end a request; this wait, one deadline longer, only catches a future that never completes. */
+    /**
+     * Those deadlines end a request (and half of one more while etcd refuses it for want of a leader); this
+     * wait, one deadline longer, only catches a future that never completes.
+     */
     private static final int DEADLINES_PER_WAIT = ATTEMPT_DEADLINES_PER_REQUEST + 1;
 
     private Await() {
