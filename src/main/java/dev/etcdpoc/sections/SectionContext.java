@@ -40,7 +40,10 @@ public record SectionContext(Client client, PrintStream out, ClientFactory clien
         return clients.timeout();
     }
 
-    /** How long a recipe may wait for one request: the client's tries of it take at most two deadlines. */
+    /**
+     * How long a recipe may wait for one request: three deadlines, where the client's tries of it take at most
+     * two (two and a half while etcd elects a leader).
+     */
     public Duration requestWait() {
         return Await.requestWait(timeout());
     }
