@@ -97,7 +97,10 @@ public final class Main implements Callable<Integer> {
         // Options before 'bench' are refused, so a benchmark run has it first.
         NettyProperties.set(args.length > 0 && args[0].equals("bench"));
         ClassPreload.start();
+        // A signal ends the run through the shutdown hooks, which close clients while libraries still run.
+        Runtime.getRuntime().addShutdownHook(new Thread(Logging::silence, "silence-libraries-on-exit"));
         int code = execute(args, System.getenv(), System.out, System.err);
+        Logging.silence();
         GrpcSharedEventLoops.endBeforeExit();
         System.exit(code);
     }
