@@ -194,7 +194,7 @@ public final class Main implements Callable<Integer> {
                     // Nobody else can use an etcd this run started: no turn to wait for, no data of others.
                     run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true, check.plan()));
                 } else {
-                    try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), err)) {
+                    try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), etcd.clients().namespace(), err)) {
                         ExistingKeys.refuseIfAny(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
                         run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory,
                             check.plan()));

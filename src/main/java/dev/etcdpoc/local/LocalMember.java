@@ -154,10 +154,10 @@ final class LocalMember {
         }
     }
 
+    /** Why the member stopped or failed to start, as its log says (see {@link EtcdLog}), after "; "; empty if it says nothing. */
     String logTail() {
         try {
-            List<String> lines = Files.readAllLines(log());
-            return lines.isEmpty() ? "" : "; its last log line: " + lines.get(lines.size() - 1);
+            return EtcdLog.reason(Files.readAllLines(log()));
         } catch (IOException e) {
             return "";
         }

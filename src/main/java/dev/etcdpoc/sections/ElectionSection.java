@@ -41,7 +41,7 @@ public final class ElectionSection implements Section {
                 leader1 = LeaderElection.lead(ctx.client(), ELECTION, lease1.id(), "candidate-1", wait);
             } catch (RecipeException waited) {
                 // A leader elected by another client stays leader: wait like any candidate, never depose it.
-                throw OldestContender.explain(waited, ctx.client(), ELECTION, lease1.id(), "is led", ctx.timeout());
+                throw OldestContender.explain(waited, ctx.client(), ELECTION, lease1.id(), "is led", ctx.clients().namespace(), ctx.timeout());
             }
             ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision " + leader1.revision() + ")");
             expectObserved(ctx, observer, null, "candidate-1");

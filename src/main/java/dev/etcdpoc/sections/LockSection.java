@@ -45,7 +45,7 @@ public final class LockSection implements Section {
                 worker1 = FencedLock.acquire(ctx.client(), LOCK, lease1.id(), wait);
             } catch (RecipeException waited) {
                 // Another client's lock is theirs: wait for it like any contender, and never delete it.
-                throw OldestContender.explain(waited, ctx.client(), LOCK, lease1.id(), "is held", ctx.timeout());
+                throw OldestContender.explain(waited, ctx.client(), LOCK, lease1.id(), "is held", ctx.clients().namespace(), ctx.timeout());
             }
             ctx.out().println("worker-1 LOCK " + LOCK + " -> acquired (lock key created at revision " + worker1.revision() + ")");
             // A holder whose lease is gone no longer holds the lock: it learns so before it writes.
