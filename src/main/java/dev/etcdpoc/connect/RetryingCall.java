@@ -165,6 +165,13 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             }
             return;
         }
+        if (RetryPolicy.waitsByDesign(method) && RetryPolicy.isCompacted(status) && timeLeftForAnother()) {
+            // etcd waits for the older contenders' keys to go with a watch from the revision it read them at,
+            // which another client's compaction can refuse. The contender's key is on the caller's lease, so
+            // asked again etcd finds it, in the same place in the queue, and waits again.
+            attempt(options);
+            return;
+        }
         if (outcomeUnknown && RetryPolicy.doneByEarlierAttempt(method, status)) {
             finish(Status.OK, method.parseResponse(new ByteArrayInputStream(new byte[0])));
             return;

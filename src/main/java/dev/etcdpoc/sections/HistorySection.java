@@ -6,10 +6,10 @@ import static dev.etcdpoc.core.Bytes.value;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.recipes.OwnedKeys;
+import dev.etcdpoc.sections.support.CompactedHistory;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.util.List;
@@ -86,9 +86,12 @@ public final class HistorySection implements Section {
     }
 
     private static String valueAt(SectionContext ctx, long revision) {
-        GetResponse response = ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()),
-            "GET " + KEY + " at revision " + revision);
-        return value(response);
+        String what = "GET " + KEY + " at revision " + revision;
+        try {
+            return value(ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()), what));
+        } catch (DemoFailure e) {
+            throw Failures.isCompacted(e) ? CompactedHistory.failure(what, revision, e) : e;
+        }
     }
 
     private static void printEvent(SectionContext ctx, WatchEvent event) {

@@ -116,6 +116,9 @@ public final class WatchFeed implements AutoCloseable {
                 try {
                     response = arrivals.nextIfAny(what, Duration.ofNanos(wait));
                 } catch (DemoFailure failed) {
+                    if (Failures.isCompacted(failed)) {
+                        throw CompactedHistory.failure(what, nextRevision, failed);
+                    }
                     // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
                     // watch again after a pause, on another member; a cluster without a quorum refuses every new
                     // watch, and the failure says why.
