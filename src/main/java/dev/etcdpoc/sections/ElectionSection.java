@@ -48,7 +48,7 @@ public final class ElectionSection implements Section {
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(ELECTION)), "GET " + ELECTION).getHeader().getRevision();
             LeaderElection.Leadership leader2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(ELECTION + "/"), now + 1, ctx.timeout())) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(ELECTION + "/"), now + 1, ctx.timeout(), ctx.members())) {
                 CompletableFuture<LeaderElection.Leadership> waiting =
                     LeaderElection.campaign(ctx.client(), ELECTION, lease2.id(), "candidate-2", wait);
                 // etcd puts candidate-2's key first, then holds its call until every older key is gone:

@@ -54,7 +54,7 @@ public final class LockSection implements Section {
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(LOCK)), "GET " + LOCK).getHeader().getRevision();
             FencedLock worker2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(LOCK + "/"), now + 1, ctx.timeout())) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(LOCK + "/"), now + 1, ctx.timeout(), ctx.members())) {
                 CompletableFuture<FencedLock> waiting = FencedLock.request(ctx.client(), LOCK, lease2.id(), wait);
                 // etcd puts worker-2's key under the lock's name first, then holds its call until every older
                 // key is gone: seeing that key appear means worker-2 is queued.
