@@ -35,7 +35,12 @@ public final class PocProcess {
 
     /** {@code java -jar JAR args...}, nothing else between java and -jar, as a user starts the demo. */
     public static Process startJar(Path jar, Map<String, String> env, String... args) {
-        return start(ProcessBuilder.Redirect.PIPE, List.of(), List.of("-jar", jar.toString()), env, args);
+        return startJar(ProcessBuilder.Redirect.PIPE, List.of(), jar, env, args);
+    }
+
+    /** {@code java JVM_OPTIONS -jar JAR args...}, stdout going to {@code out}. */
+    public static Process startJar(ProcessBuilder.Redirect out, List<String> jvmOptions, Path jar, Map<String, String> env, String... args) {
+        return start(out, jvmOptions, List.of("-jar", jar.toString()), env, args);
     }
 
     private static List<String> classpathAnd(String mainClass) {
