@@ -17,6 +17,7 @@ import dev.etcdpoc.support.PocLaunch;
 import dev.etcdpoc.support.PocOutput;
 import dev.etcdpoc.support.PocRun;
 import dev.etcdpoc.support.SecureEtcds;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,9 +32,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -162,7 +165,85 @@ class EveryBadInputTest {
                 Map.of(), "--local-cluster", "1"),
                 1, QUICK, "temp dir '/nonexistent': it does not exist", "-Djava.io.tmpdir"),
             new BadInput("an etcd binary that never becomes healthy", EveryBadInputTest::aFakeEtcd,
-                1, DEADLINE_PLUS, "did not become healthy within 10s", "its last log line: fake etcd: never healthy"));
+                1, DEADLINE_PLUS, "did not become healthy within 10s", "its last log line: fake etcd: never healthy"),
+            new BadInput("a throwaway etcd whose temp dir is full (a 20 MB tmpfs)", EveryBadInputTest::aFullTempDir,
+                1, QUICK, "etcd member m0", "exited; its log says: ", "no space left on device"),
+            new BadInput("keys the run would write exist", e -> inANamespace(e, (ns, etcd) -> {
+                etcd.put(ns + "name", "theirs");
+                etcd.put(ns + "animals/x", "theirs");
+                return e.poc().run("-e", e.plain().endpoints().toString(), "--namespace", ns);
+            }), 1, QUICK, "found 2 keys that this demo would overwrite or delete (name, animals/x)", "they are not the demo's",
+                "--namespace", "etcdctl del "),
+            new BadInput("another client holds demo/lock/mutex", e -> inANamespace(e, (ns, etcd) -> onALease(etcd, lease -> {
+                etcd.await(etcd.client().getLockClient().lock(bytes(ns + "demo/lock/mutex"), lease));
+                return e.poc().run("-e", e.plain().endpoints().toString(), "--namespace", ns, "--timeout", "2s", "lock");
+            })), 1, DEADLINE_PLUS, "demo/lock/mutex is held by another client", "waited 4s", "--namespace PREFIX"),
+            new BadInput("another client leads demo/election/leader", e -> inANamespace(e, (ns, etcd) -> onALease(etcd, lease -> {
+                etcd.await(etcd.client().getElectionClient().campaign(bytes(ns + "demo/election/leader"), lease, bytes("other")));
+                return e.poc().run("-e", e.plain().endpoints().toString(), "--namespace", ns, "--timeout", "2s", "election");
+            })), 1, DEADLINE_PLUS, "demo/election/leader is led by another client", "waited 4s"),
+            // While the lease section waits (seconds) for instance-1's lease to expire, a key appears among the instances.
+            new BadInput("another client changes the demo's keys during the run", e -> inANamespace(e, (ns, etcd) ->
+                e.poc().actingAt("instance-1 stops renewing its lease (TTL 2s), as if it crashed",
+                    () -> etcd.put(ns + "demo/lease/services/instance-9", "127.0.0.1:8089"),
+                    "-e", e.plain().endpoints().toString(), "--namespace", ns, "lease")),
+                1, QUICK, "expected demo/lease/services/instance-1 to be deleted, the watch saw demo/lease/services/instance-9",
+                "another client may be writing the same keys", "--namespace PREFIX"),
+            new BadInput("a turn key without a lease (etcdctl put etcd-poc/run/stale x)", e -> inANamespace(e, (ns, etcd) -> {
+                etcd.put(ns + "etcd-poc/run/stale", "x");
+                return e.poc().run("-e", e.plain().endpoints().toString(), "--namespace", ns);
+            }), 1, QUICK, "is held by a key without a lease: key etcd-poc/run/stale (lease 0", "etcdctl del "),
+            new BadInput("a namespace with a control character, and a key there", e -> inANamespace(e, (ns, etcd) -> {
+                String odd = ns + "tmp\npoc/";
+                etcd.put(odd + "name", "theirs");
+                return e.poc().run("-e", e.plain().endpoints().toString(), "--namespace", odd);
+            }), 1, QUICK, "found 1 key that this demo would overwrite or delete (name)", "poc/name"),
+            new BadInput("bench against a closed port", e -> e.poc().run("bench", "-e", closed, "--total", "500", "--warmup", "0"),
+                1, QUICK, "GET bench/", "connection refused", "Is etcd running there?"),
+            new BadInput("standard output cannot be written (poc > /dev/full)", e -> e.poc().intoFile(new File("/dev/full"),
+                "-e", e.plain().endpoints().toString()),
+                1, QUICK, "the output could not be written (standard output failed: disk full, or a closed pipe?)"));
+    }
+
+    /** What a row does on the plain etcd under a namespace of its own, which it leaves empty again. */
+    private static PocRun inANamespace(Etcds e, BiFunction<String, Etcd, PocRun> row) {
+        String namespace = "tmp/bad-input-" + UUID.randomUUID() + "/";
+        try (Etcd etcd = new Etcd(e.plain().endpoints())) {
+            try {
+                return row.apply(namespace, etcd);
+            } finally {
+                etcd.deleteUnder(namespace);
+            }
+        }
+    }
+
+    /** What {@code row} does holding a lease of another client's, revoked after it. */
+    private static PocRun onALease(Etcd etcd, Function<Long, PocRun> row) {
+        long lease = etcd.await(etcd.client().getLeaseClient().grant(60)).getID();
+        try {
+            return row.apply(lease);
+        } finally {
+            etcd.await(etcd.client().getLeaseClient().revoke(lease));
+        }
+    }
+
+    /**
+     * A throwaway etcd in a temp dir with 20 MB free: a tmpfs mounted in a mount namespace of the run's own
+     * ({@code unshare}, as root or with a user namespace), so nothing outside it sees the mount.
+     */
+    private static PocRun aFullTempDir(Etcds e) {
+        try {
+            Path dir = Files.createTempDirectory("full-tmp-");
+            try {
+                List<String> inTmpfs = List.of("unshare", "--mount", "--map-root-user", "sh", "-c",
+                    "mount -t tmpfs -o size=20m tmpfs \"$0\" && exec \"$@\"", dir.toString());
+                return e.poc().under(inTmpfs, List.of("-Djava.io.tmpdir=" + dir), Map.of(), "--local-cluster", "1");
+            } finally {
+                Files.delete(dir);
+            }
+        } catch (IOException io) {
+            throw new UncheckedIOException(io);
+        }
     }
 
     @AfterAll

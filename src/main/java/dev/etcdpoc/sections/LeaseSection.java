@@ -126,7 +126,8 @@ public final class LeaseSection implements Section {
 
     private static void expectDelete(SectionContext ctx, WatchEvent event, String instance) {
         if (event.getEventType() != WatchEvent.EventType.DELETE || !text(event.getKeyValue().getKey()).equals(SERVICES + instance)) {
-            throw new DemoFailure("expected " + SERVICES + instance + " to be deleted, the watch saw " + WatchFeed.describe(event));
+            throw new DemoFailure("expected " + SERVICES + instance + " to be deleted, the watch saw " + WatchFeed.describe(event)
+                + ": another client may be writing the same keys (run with --namespace PREFIX to keep apart)");
         }
         ctx.out().println("  Watch event: " + WatchFeed.describe(event));
     }

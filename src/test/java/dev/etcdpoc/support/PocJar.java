@@ -49,13 +49,23 @@ public final class PocJar {
         return run(ProcessBuilder.Redirect.to(out), List.of(), Map.of(), line -> { }, args);
     }
 
+    /** The same, run by {@code prefix} (such as {@code unshare} giving it a mount namespace of its own). */
+    public static PocRun runUnder(List<String> prefix, List<String> jvmOptions, Map<String, String> env, String... args) {
+        requireFresh();
+        long start = System.nanoTime();
+        return collect(PocProcess.startUnder(prefix, JAR.toAbsolutePath(), jvmOptions, env, args), start, true, line -> { });
+    }
+
     private static PocRun run(ProcessBuilder.Redirect out, List<String> jvmOptions, Map<String, String> env, Consumer<String> onLine,
                               String... args) {
         long start = System.nanoTime();
-        Process poc = start(out, jvmOptions, env, args);
+        return collect(start(out, jvmOptions, env, args), start, out == ProcessBuilder.Redirect.PIPE, onLine);
+    }
+
+    private static PocRun collect(Process poc, long start, boolean readOut, Consumer<String> onLine) {
         try {
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(poc.getErrorStream()));
-            String stdout = out == ProcessBuilder.Redirect.PIPE ? lines(poc.getInputStream(), onLine) : "";
+            String stdout = readOut ? lines(poc.getInputStream(), onLine) : "";
             assertThat(poc.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)).as("java -jar %s ended within %s", JAR, LIMIT).isTrue();
             return new PocRun(poc.exitValue(), stdout, err.get(10, TimeUnit.SECONDS), Duration.ofNanos(System.nanoTime() - start));
         } catch (Exception e) {
