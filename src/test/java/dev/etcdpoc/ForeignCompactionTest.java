@@ -42,7 +42,7 @@ class ForeignCompactionTest {
     @Test
     void everySectionPassesWithItsExactOutputWhileAnotherClientCompacts() {
         String expected = SectionRuns.withRevisionsMasked(run(SECTIONS).out());
-        try (Compactor compactor = Compactor.start(etcd.endpoints(), 100)) {
+        try (Compactor compactor = new Compactor(etcd.endpoints(), 100)) {
             for (int i = 1; i <= 3; i++) {
                 PocRun run = run(SECTIONS);
 
@@ -63,7 +63,7 @@ class ForeignCompactionTest {
 
     /** The history section on {@code etcd} while another client compacts it every 100 ms. */
     static PocRun historyUnderCompaction(LocalEtcd etcd, PocLaunch poc) {
-        try (Compactor compactor = Compactor.start(etcd.endpoints(), 100)) {
+        try (Compactor compactor = new Compactor(etcd.endpoints(), 100)) {
             return poc.run("-e", etcd.endpoints().toString(), "history");
         }
     }

@@ -533,22 +533,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         if (RetryPolicy.needsLeader(what, message)) {
             copy.put(REQUIRE_LEADER, "true");
         }
-        call.start(new Listener<B>() {
-            private B answer;
-
-            @Override
-            public void onMessage(B message) {
-                answer = message;
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.accept(status, status.isOk() ? answer : null);
-            }
-        }, copy);
-        call.request(1);
-        call.sendMessage(message);
-        call.halfClose();
+        OneAnswer.send(call, copy, message, done::accept);
     }
 
     private interface Answer {

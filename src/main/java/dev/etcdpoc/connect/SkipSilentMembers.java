@@ -163,27 +163,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 if (member == silent) {
                     continue;
                 }
-                ClientCall<StatusRequest, StatusResponse> call;
-                try {
-                    // The subchannel's own channel: an RPC of the load balancer's, on the member's connection.
-                    call = member.asChannel().newCall(MaintenanceGrpc.getStatusMethod(),
-                        CallOptions.DEFAULT.withDeadlineAfter(STATUS_PROBE.toMillis(), TimeUnit.MILLISECONDS));
-                } catch (RuntimeException shutDown) {
-                    continue;
-                }
-                call.start(new ClientCall.Listener<>() {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                            silent(member);
-                        } else if (status.isOk()) {
-                            silentUntil.remove(member);
-                        }
-                    }
-                }, new Metadata());
-                call.request(1);
-                call.sendMessage(StatusRequest.getDefaultInstance());
-                call.halfClose();
+                new Pick(member, this, false).probe(found -> { });
             }
         }
 
@@ -327,7 +307,11 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             return silentWhenPicked;
         }
 
-        /** Asks the member for its status (answered from its own state, no leader needed), within {@link #STATUS_PROBE}. */
+        /**
+         * Asks the member for its status (answered from its own state, no leader needed), within {@link #STATUS_PROBE}:
+         * on the subchannel's own channel, an RPC of the load balancer's on the member's connection. What it finds
+         * marks the member: silent, refusing (no leader), or neither.
+         */
         void probe(Consumer<Found> found) {
             ClientCall<StatusRequest, StatusResponse> call;
             try {
@@ -337,33 +321,22 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 found.accept(new Found(Probed.OTHER, 0));
                 return;
             }
-            call.start(new ClientCall.Listener<>() {
-                private StatusResponse status;
-
-                @Override
-                public void onMessage(StatusResponse message) {
-                    status = message;
-                }
-
-                @Override
-                public void onClose(Status closed, Metadata trailers) {
-                    if (closed.isOk() && status != null) {
-                        suspects.silentUntil.remove(member);
-                        if (status.getLeader() == 0) {
-                            suspects.refusing(member);
-                        }
-                        found.accept(new Found(status.getLeader() == 0 ? Probed.NO_LEADER : Probed.SERVING, status.getRaftTerm()));
-                    } else if (closed.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                        suspects.silent(member);
-                        found.accept(new Found(Probed.SILENT, 0));
+            OneAnswer.send(call, new Metadata(), StatusRequest.getDefaultInstance(), (closed, status) -> {
+                if (status != null) {
+                    suspects.silentUntil.remove(member);
+                    if (status.getLeader() == 0) {
+                        suspects.refusing(member);
                     } else {
-                        found.accept(new Found(Probed.OTHER, 0));
+                        suspects.refusingUntil.remove(member);
                     }
+                    found.accept(new Found(status.getLeader() == 0 ? Probed.NO_LEADER : Probed.SERVING, status.getRaftTerm()));
+                } else if (closed.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                    suspects.silent(member);
+                    found.accept(new Found(Probed.SILENT, 0));
+                } else {
+                    found.accept(new Found(Probed.OTHER, 0));
                 }
-            }, new Metadata());
-            call.request(1);
-            call.sendMessage(StatusRequest.getDefaultInstance());
-            call.halfClose();
+            });
         }
     }
 

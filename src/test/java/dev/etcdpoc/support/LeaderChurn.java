@@ -20,22 +20,19 @@ public final class LeaderChurn implements AutoCloseable {
     private static final Duration REQUEST = Duration.ofSeconds(5);
     private final LocalEtcd cluster;
     private final List<Client> members;
-    private final Random random = new Random(7);
-    private final Thread mover;
     private final AtomicInteger moves = new AtomicInteger();
-    private volatile boolean stopping;
+    private Background work;
 
     private LeaderChurn(LocalEtcd cluster) {
         this.cluster = cluster;
         this.members = IntStream.range(0, cluster.size()).mapToObj(i -> Client.builder().endpoints(cluster.endpoint(i).uris()).build()).toList();
-        this.mover = new Thread(this::moveUntilStopped, "leader-churn");
-        mover.setDaemon(true);
     }
 
     /** Starts moving {@code cluster}'s leader. */
     public static LeaderChurn start(LocalEtcd cluster) {
         LeaderChurn churn = new LeaderChurn(cluster);
-        churn.mover.start();
+        Random random = new Random(7);
+        churn.work = Background.start("leader-churn", () -> 500 + random.nextInt(1000), churn::move);
         return churn;
     }
 
@@ -51,21 +48,6 @@ public final class LeaderChurn implements AutoCloseable {
         return moves.get();
     }
 
-    private void moveUntilStopped() {
-        while (!stopping) {
-            try {
-                move();
-            } catch (RuntimeException passing) {
-                // an election under way, or the leader just moved: the next round tries again
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(500 + random.nextInt(1000));   // the operator's pace, not a synchronisation
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
     private void move() {
         int leader = cluster.awaitLeader(REQUEST);
         int next = (leader + 1) % cluster.size();
@@ -79,12 +61,8 @@ public final class LeaderChurn implements AutoCloseable {
 
     @Override
     public void close() {
-        stopping = true;
-        mover.interrupt();
-        try {
-            mover.join(REQUEST.toMillis() * 2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (work != null) {
+            work.close();
         }
         members.forEach(Client::close);
     }
