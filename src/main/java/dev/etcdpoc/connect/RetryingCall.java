@@ -446,13 +446,13 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      * An attempt still unanswered after {@code delayMs}: its member is asked for its status (from its own state, no
      * leader needed). One that does not answer that either is silent (frozen, or not etcd); one without a leader
      * cannot serve what needs one (cut off from its peers, or no quorum); one whose raft term rose since the
-     * attempt was sent (the client's latest answer's term) has a new leader, and may have forwarded the attempt
-     * to the old one, where it is lost
-     * (etcd itself says "request timed out" only seconds later). A silent member or one without a leader is given up
-     * on at once where another member can be asked, as if the attempt's deadline had passed, and a new term
-     * anywhere; the next attempt follows the request's rule (a write is read back first). A member that serves in
-     * the same term is asked again a second later. With one member, a silent one ends the request at its deadline
-     * instead of getting another attempt (at once, if it was silent before the attempt was sent).
+     * attempt was sent (the client's latest answer's term) has a new leader, and may have forwarded the attempt to
+     * the old one, where it is lost (etcd itself says "request timed out" only seconds later). A silent member or
+     * one without a leader is given up on at once where another member can be asked, as if the attempt's deadline
+     * had passed, and a new term anywhere; the next attempt follows the request's rule (a write is read back
+     * first). A member that serves in the same term is asked again a second later. With one member, a silent one
+     * ends the request at its deadline instead of getting another attempt (at once, if it was silent before the
+     * attempt was sent).
      */
     private void lookAfter(Attempt attempt, long delayMs) {
         memory.later(delayMs, () -> {
