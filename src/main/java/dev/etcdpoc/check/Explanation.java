@@ -1,48 +1,87 @@
 package dev.etcdpoc.check;
 
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reason a witness is not linearizable, in words, where it is one of the classic shapes: a read of
- * a value nobody wrote, a read from the future, a read at the wrong revision, a stale read (or a lost
- * write), two cas from one revision that both succeeded, revisions going backwards. Other witnesses get a
- * general sentence; the witness itself is the proof either way.
+ * The reason an etcd witness is not linearizable, in words, where it is one of the classic shapes: a
+ * revision a fresh store cannot give, two changes at one revision, a read of a value nobody wrote, a read
+ * from the future, a read at the wrong revision, a stale read (or a lost write), two cas from one revision
+ * that both succeeded, revisions going backwards. Other witnesses get a general sentence; the witness
+ * itself is the proof either way.
+ *
+ * <p>A shape is named only when it holds whatever the unanswered calls around the witness did: a read of
+ * nothing is not called stale while an unanswered delete could have emptied the key.
  */
 final class Explanation {
 
     private final List<Operation> witness;
-    private final List<Operation> keyOps;
+    private final List<Operation> history;
+    private final List<Operation> around;
+    private final Revisions revisions;
 
-    private Explanation(List<Operation> witness, List<Operation> keyOps) {
+    private Explanation(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
         this.witness = witness;
-        this.keyOps = keyOps;
+        this.history = history;
+        this.around = around;
+        this.revisions = revisions;
     }
 
     /**
-     * @param witness a non-linearizable set of one key's calls
-     * @param keyOps  every call on that key, failed ones included (to tell "never written" from "written
-     *                only by a call that failed")
+     * @param witness   a non-linearizable set of calls
+     * @param history   every call (failed ones included, to tell "never written" from "written only by a call
+     *                  that failed")
+     * @param around    the unanswered calls that may have taken effect with the witness, though not in it
+     * @param revisions what the history says of revisions
      */
-    static String of(List<Operation> witness, List<Operation> keyOps) {
-        Explanation e = new Explanation(witness, keyOps);
-        return e.unwrittenRead()
+    static String of(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
+        Explanation e = new Explanation(witness, history, around, revisions);
+        return e.freshStore()
+            .or(e::twoAtOneRevision)
+            .or(e::unwrittenRead)
             .or(e::readFromTheFuture)
             .or(e::readAtWrongRevision)
             .or(e::staleRead)
             .or(e::readMissedWrite)
             .or(e::doubleCas)
             .or(e::revisionsBackwards)
-            .orElse("no order of these calls gives every one of them the answer it got");
+            .orElse("no order of these calls gives every one of them the answer it got"
+                + (witness.stream().map(Operation::key).distinct().count() > 1 ? ", with one revision sequence for the whole store" : ""));
+    }
+
+    private Optional<String> freshStore() {
+        for (Operation op : witness) {
+            Long header = op.headerRevision();
+            Long made = op.revisionMade();
+            if (header != null && (header < EtcdRules.FRESH || made != null && made <= EtcdRules.FRESH)) {
+                return Optional.of(op.request().text() + " got rev " + header + ", but a fresh store is at revision "
+                    + EtcdRules.FRESH + " and its first change takes " + (EtcdRules.FRESH + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> twoAtOneRevision() {
+        for (Operation a : witness) {
+            for (Operation b : witness) {
+                Long made = a.revisionMade();
+                if (a != b && made != null && made.equals(b.revisionMade()) && (a.txn() == 0 || a.txn() != b.txn())) {
+                    return Optional.of(a.request().text() + " and " + b.request().text() + " both changed the store at rev "
+                        + made + ", but each change takes a revision of its own (only a transaction's writes share one)");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<String> unwrittenRead() {
         for (Operation read : reads()) {
             String value = ((Response.Read) read.response()).value();
-            if (keyOps.stream().noneMatch(op -> value.equals(op.writtenValue()))) {
-                boolean failedWrite = keyOps.stream().anyMatch(op -> op.outcome() == Operation.Outcome.FAILED
+            if (history.stream().noneMatch(op -> value.equals(op.writtenValue()))) {
+                boolean failedWrite = history.stream().anyMatch(op -> op.outcome() == Operation.Outcome.FAILED
                     && (op.request() instanceof Request.Put put && put.value().equals(value)
                         || op.request() instanceof Request.Cas cas && cas.newValue().equals(value)));
                 return Optional.of(readText(read) + (failedWrite
@@ -83,10 +122,10 @@ final class Explanation {
                 continue;
             }
             Optional<Operation> latest = witness.stream()
-                .filter(op -> op.completed() < read.invoked() && op.revisionMade() != null)
-                .max(Comparator.comparingLong(Operation::revisionMade));
-            if (latest.isPresent() && latest.get().revisionMade() > answer.modRevision()
-                && !(answer.value() == null && deletedAfter(latest.get().revisionMade(), read))) {
+                .filter(op -> op.key().equals(read.key()) && op.completed() < read.invoked() && made(op) != null)
+                .max(Comparator.comparingLong(this::made));
+            if (latest.isPresent() && made(latest.get()) > answer.modRevision()
+                && !(answer.value() == null && deletedAfter(made(latest.get()), read))) {
                 return Optional.of(readText(read) + " but the latest write completed before it was "
                     + writeText(latest.get()) + " (a stale read, or that write was lost)");
             }
@@ -100,9 +139,9 @@ final class Explanation {
                 continue;
             }
             for (Operation write : witness) {
-                Long made = write.revisionMade();
-                if (made != null && made > answer.modRevision() && made <= answer.revision()
-                    && !(answer.value() == null && deletedAfter(made, read))) {
+                Long made = made(write);
+                if (write.key().equals(read.key()) && made != null && made > answer.modRevision()
+                    && made <= answer.revision() && !(answer.value() == null && deletedAfter(made, read))) {
                     return Optional.of(readText(read) + " at rev " + answer.revision() + " but " + writeText(write)
                         + " is at or below that revision");
                 }
@@ -111,9 +150,15 @@ final class Explanation {
         return Optional.empty();
     }
 
-    /** Whether a delete that may explain an absent key came after revision {@code revision}, before {@code read} ended. */
+    /**
+     * Whether a delete that may explain an absent key came after revision {@code revision}, before
+     * {@code read} ended: one in the witness, or an unanswered one around it.
+     */
     private boolean deletedAfter(long revision, Operation read) {
-        return witness.stream().anyMatch(op -> op.request() instanceof Request.Delete && op.invoked() < read.completed()
+        List<Operation> all = new ArrayList<>(witness);
+        all.addAll(around);
+        return all.stream().anyMatch(op -> op.request() instanceof Request.Delete && op.key().equals(read.key())
+            && op.invoked() < read.completed()
             && (op.outcome() == Operation.Outcome.UNKNOWN || op.revisionMade() != null && op.revisionMade() > revision));
     }
 
@@ -123,7 +168,8 @@ final class Explanation {
         for (int i = 0; i < swaps.size(); i++) {
             for (int j = i + 1; j < swaps.size(); j++) {
                 long expected = ((Request.Cas) swaps.get(i).request()).expectedModRevision();
-                if (expected == ((Request.Cas) swaps.get(j).request()).expectedModRevision()) {
+                if (swaps.get(i).key().equals(swaps.get(j).key())
+                    && expected == ((Request.Cas) swaps.get(j).request()).expectedModRevision()) {
                     return Optional.of("two cas from rev " + expected + " both succeeded: "
                         + writeText(swaps.get(i)) + " and " + writeText(swaps.get(j)));
                 }
@@ -147,6 +193,12 @@ final class Explanation {
         return Optional.empty();
     }
 
+    /** The revision a write made: from its answer, or from a read of its value; null when unknown. */
+    private Long made(Operation op) {
+        Long made = op.revisionMade();
+        return made != null || op.outcome() != Operation.Outcome.UNKNOWN ? made : revisions.observed(op.writtenValue());
+    }
+
     private List<Operation> reads() {
         return witness.stream()
             .filter(op -> op.response() instanceof Response.Read read && read.value() != null).toList();
@@ -162,11 +214,11 @@ final class Explanation {
         return "get returned " + (answer.value() == null ? "nothing" : answer.value() + "@rev" + answer.modRevision());
     }
 
-    private static String writeText(Operation write) {
-        long revision = write.revisionMade();
+    private String writeText(Operation write) {
+        long revision = made(write);
         if (write.request() instanceof Request.Delete) {
             return "a delete at rev " + revision;
         }
-        return write.writtenValue() + "@rev" + revision;
+        return Objects.requireNonNull(write.writtenValue()) + "@rev" + revision;
     }
 }

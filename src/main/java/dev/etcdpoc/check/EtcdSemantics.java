@@ -1,0 +1,130 @@
+package dev.etcdpoc.check;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** {@link EtcdModel} applied to one history. */
+final class EtcdSemantics implements Semantics {
+
+    private final List<Operation> history;
+    private final Revisions revisions;
+    private Map<Operation, List<Operation>> restsOn;
+
+    EtcdSemantics(List<Operation> history) {
+        this.history = history;
+        this.revisions = new Revisions(history);
+    }
+
+    @Override
+    public Rules<?> rules(List<Call> calls) {
+        return new EtcdRules(calls, revisions);
+    }
+
+    @Override
+    public boolean keysInteract() {
+        return true;
+    }
+
+    /**
+     * What the answers' revisions alone rule out, with no search: a header revision below 1 or a change at
+     * 1 (a fresh store is at 1); two changes at one revision; a call served at a revision below that of a
+     * call that completed before it began, or a change at no more than it. At most one pair of calls per
+     * set of keys, the same key's first.
+     */
+    @Override
+    public List<List<Operation>> conflicts() {
+        Map<Set<String>, List<Operation>> found = new LinkedHashMap<>();
+        List<Operation> answered = history.stream().filter(op -> op.headerRevision() != null).toList();
+        Map<Long, Operation> changeAt = new HashMap<>();
+        for (Operation op : answered) {
+            Long made = op.revisionMade();
+            if (op.headerRevision() < EtcdRules.FRESH || made != null && made <= EtcdRules.FRESH) {
+                found.putIfAbsent(Set.of(op.key()), List.of(op));
+            }
+            Operation other = made == null ? null : changeAt.putIfAbsent(made, op);
+            if (other != null && (other.txn() == 0 || other.txn() != op.txn())) {
+                found.putIfAbsent(keys(other, op), List.of(other, op));
+            }
+        }
+        CompletedBefore all = new CompletedBefore(answered);
+        Map<String, CompletedBefore> byKey = answered.stream().collect(Collectors.groupingBy(Operation::key,
+            Collectors.collectingAndThen(Collectors.toList(), CompletedBefore::new)));
+        for (Operation later : answered) {
+            Operation earlier = byKey.get(later.key()).highestBefore(later.invoked());
+            if (earlier == null || !backwards(earlier, later)) {
+                earlier = all.highestBefore(later.invoked());
+            }
+            if (earlier != null && backwards(earlier, later)) {
+                found.putIfAbsent(keys(earlier, later), List.of(earlier, later));
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** Whether {@code later}, which began after {@code earlier} completed, got a revision it cannot have. */
+    private static boolean backwards(Operation earlier, Operation later) {
+        long before = earlier.headerRevision();
+        long after = later.headerRevision();
+        return after < before || after == before && later.revisionMade() != null;
+    }
+
+    private static Set<String> keys(Operation a, Operation b) {
+        return new HashSet<>(List.of(a.key(), b.key()));
+    }
+
+    /** Of some answered calls, the one with the highest header revision that completed before a given time. */
+    private static final class CompletedBefore {
+        private final long[] completions;
+        private final Operation[] highest;
+
+        CompletedBefore(List<Operation> answered) {
+            List<Operation> byCompletion = answered.stream().sorted(Comparator.comparingLong(Operation::completed)).toList();
+            completions = new long[byCompletion.size()];
+            highest = new Operation[byCompletion.size()];
+            for (int i = 0; i < byCompletion.size(); i++) {
+                Operation op = byCompletion.get(i);
+                completions[i] = op.completed();
+                highest[i] = i > 0 && highest[i - 1].headerRevision() >= op.headerRevision() ? highest[i - 1] : op;
+            }
+        }
+
+        Operation highestBefore(long time) {
+            int lo = 0;
+            int hi = completions.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (completions[mid] < time) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo == 0 ? null : highest[lo - 1];
+        }
+    }
+
+    @Override
+    public synchronized List<Operation> restsOn(Operation op) {
+        if (restsOn == null) {
+            restsOn = new IdentityHashMap<>();
+            Map<String, List<Operation>> byKey = history.stream().filter(Linearizability::relevant)
+                .sorted(Comparator.comparingLong(Operation::invoked))
+                .collect(Collectors.groupingBy(Operation::key, TreeMap::new, Collectors.toList()));
+            byKey.values().forEach(ops -> EtcdDependencies.add(ops, revisions, restsOn));
+        }
+        return restsOn.getOrDefault(op, List.of());
+    }
+
+    @Override
+    public String explain(List<Operation> witness, List<Operation> around) {
+        return Explanation.of(witness, history, around, revisions);
+    }
+}
