@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -124,7 +125,7 @@ final class EtcdSemantics implements Semantics {
     }
 
     @Override
-    public String explain(List<Operation> witness, List<Operation> around) {
+    public Optional<String> proof(List<Operation> witness, List<Operation> around) {
         return Explanation.of(witness, history, around, revisions);
     }
 }

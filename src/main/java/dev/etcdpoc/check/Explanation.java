@@ -10,11 +10,10 @@ import java.util.Optional;
  * The reason an etcd witness is not linearizable, in words, where it is one of the classic shapes: a
  * revision a fresh store cannot give, two changes at one revision, a read of a value nobody wrote, a read
  * from the future, a read at the wrong revision, a stale read (or a lost write), two cas from one revision
- * that both succeeded, revisions going backwards. Other witnesses get a general sentence; the witness
- * itself is the proof either way.
- *
- * <p>A shape is named only when it holds whatever the unanswered calls around the witness did: a read of
- * nothing is not called stale while an unanswered delete could have emptied the key.
+ * that both succeeded, revisions going backwards. Each shape is a proof: it is named only when it holds
+ * whatever the unanswered calls around the witness did (a read of nothing is not called stale while an
+ * unanswered delete could have emptied the key), and values are written once, so nothing brings back a
+ * value once overwritten.
  */
 final class Explanation {
 
@@ -37,7 +36,7 @@ final class Explanation {
      * @param around    the unanswered calls that may have taken effect with the witness, though not in it
      * @param revisions what the history says of revisions
      */
-    static String of(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
+    static Optional<String> of(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
         Explanation e = new Explanation(witness, history, around, revisions);
         return e.freshStore()
             .or(e::twoAtOneRevision)
@@ -47,9 +46,7 @@ final class Explanation {
             .or(e::staleRead)
             .or(e::readMissedWrite)
             .or(e::doubleCas)
-            .or(e::revisionsBackwards)
-            .orElse("no order of these calls gives every one of them the answer it got"
-                + (witness.stream().map(Operation::key).distinct().count() > 1 ? ", with one revision sequence for the whole store" : ""));
+            .or(e::revisionsBackwards);
     }
 
     private Optional<String> freshStore() {
@@ -124,8 +121,9 @@ final class Explanation {
             Optional<Operation> latest = witness.stream()
                 .filter(op -> op.key().equals(read.key()) && op.completed() < read.invoked() && made(op) != null)
                 .max(Comparator.comparingLong(this::made));
+            // Read absent, only a write of a value (not a delete) can make it stale, and not if a delete may follow.
             if (latest.isPresent() && made(latest.get()) > answer.modRevision()
-                && !(answer.value() == null && deletedAfter(made(latest.get()), read))) {
+                && !(answer.value() == null && (latest.get().writtenValue() == null || deletedAfter(made(latest.get()), read)))) {
                 return Optional.of(readText(read) + " but the latest write completed before it was "
                     + writeText(latest.get()) + " (a stale read, or that write was lost)");
             }
@@ -140,7 +138,8 @@ final class Explanation {
             }
             for (Operation write : witness) {
                 Long made = made(write);
-                if (write.key().equals(read.key()) && made != null && made > answer.modRevision()
+                // A delete at or below the read's revision explains an absent key; a write of a value does not.
+                if (write.key().equals(read.key()) && write.writtenValue() != null && made != null && made > answer.modRevision()
                     && made <= answer.revision() && !(answer.value() == null && deletedAfter(made, read))) {
                     return Optional.of(readText(read) + " at rev " + answer.revision() + " but " + writeText(write)
                         + " is at or below that revision");
@@ -162,9 +161,11 @@ final class Explanation {
             && (op.outcome() == Operation.Outcome.UNKNOWN || op.revisionMade() != null && op.revisionMade() > revision));
     }
 
+    /** Two cas from one revision above 0 (that of one change: "absent", 0, may come back after a delete). */
     private Optional<String> doubleCas() {
         List<Operation> swaps = witness.stream()
-            .filter(op -> op.response() instanceof Response.Swapped s && s.succeeded()).toList();
+            .filter(op -> op.response() instanceof Response.Swapped s && s.succeeded()
+                && ((Request.Cas) op.request()).expectedModRevision() > 0).toList();
         for (int i = 0; i < swaps.size(); i++) {
             for (int j = i + 1; j < swaps.size(); j++) {
                 long expected = ((Request.Cas) swaps.get(i).request()).expectedModRevision();

@@ -155,7 +155,9 @@ public final class Linearizability {
         Shrinker.Shrunk witness = Shrinker.shrink(model, semantics, relevant, seeds, Deadline.after(witnessBudget));
         List<Operation> around = new ArrayList<>(Shrinker.withBackground(relevant, witness.ops()));
         around.removeAll(witness.ops());
-        String reason = semantics.explain(witness.ops(), around);
+        String reason = semantics.proof(witness.ops(), around).orElse("no order of these calls gives every one of them "
+            + "the answer it got" + (keys(witness.ops()).size() > 1 && semantics.keysInteract()
+                ? ", with one revision sequence for the whole store" : ""));
         if (acrossKeys) {
             String keys = scope != null ? scope : String.join(", ", keys(witness.ops()));
             return KeyVerdict.across(keys, operations, KeyVerdict.Status.NOT_LINEARIZABLE, witness.ops(), witness.minimal(),

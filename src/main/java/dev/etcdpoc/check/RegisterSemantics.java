@@ -53,13 +53,12 @@ final class RegisterSemantics implements Semantics {
     }
 
     @Override
-    public String explain(List<Operation> witness, List<Operation> around) {
+    public Optional<String> proof(List<Operation> witness, List<Operation> around) {
         List<Operation> all = new ArrayList<>(witness);
         all.addAll(around);
         return unwrittenRead(witness)
             .or(() -> readBeforeWrite(witness, all))
-            .or(() -> staleRead(witness, all))
-            .orElse("no order of these calls gives every one of them the answer it got");
+            .or(() -> staleRead(witness, all));
     }
 
     private Optional<String> unwrittenRead(List<Operation> witness) {

@@ -1,6 +1,7 @@
 package dev.etcdpoc.check;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link Model} applied to one history: the rules for a search over any of its calls, and what the
@@ -31,10 +32,12 @@ interface Semantics {
     List<Operation> restsOn(Operation op);
 
     /**
-     * Why {@code witness} is not linearizable, in words.
+     * Why {@code witness} cannot be linearized whatever {@code around} did, in words, where it is one of the
+     * classic shapes (a stale read, a read from the future, two changes at one revision, ...): each shape
+     * named is a proof, so the shrinker takes it instead of a search. Empty when none fits.
      *
      * @param around the calls that may have taken effect with it though they are not in it: the
      *               history's unanswered ones on its keys
      */
-    String explain(List<Operation> witness, List<Operation> around);
+    Optional<String> proof(List<Operation> witness, List<Operation> around);
 }

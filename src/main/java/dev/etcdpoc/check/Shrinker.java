@@ -126,10 +126,17 @@ final class Shrinker {
         return op.invoked() > to ? op.invoked() - to : 0;
     }
 
-    /** Whether {@code calls}, with the unanswered calls of their keys that could precede their last answer, are not linearizable. */
+    /**
+     * Whether {@code calls}, with the unanswered calls of their keys that could precede their last answer,
+     * are not linearizable: one of the model's classic shapes proves it at once, else a search decides.
+     */
     private boolean violates(BitSet calls) {
-        List<Operation> sub = withBackground(ops, select(calls));
-        return Linearizability.decide(model, sub, budget) == Search.Result.NOT_LINEARIZABLE;
+        List<Operation> witness = select(calls);
+        List<Operation> sub = withBackground(ops, witness);
+        List<Operation> around = new ArrayList<>(sub);
+        around.removeAll(witness);
+        return model.semantics(sub).proof(witness, around).isPresent()
+            || Linearizability.decide(model, sub, budget) == Search.Result.NOT_LINEARIZABLE;
     }
 
     /**
