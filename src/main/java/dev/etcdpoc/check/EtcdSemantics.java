@@ -36,18 +36,23 @@ final class EtcdSemantics implements Semantics {
 
     /**
      * What the answers' revisions alone rule out, with no search: a header revision below 1 or a change at
-     * 1 (a fresh store is at 1); two changes at one revision; a call served at a revision below that of a
-     * call that completed before it began, or a change at no more than it. At most one pair of calls per
-     * set of keys, the same key's first.
+     * 1 (a fresh store is at 1); two changes at one revision (an unanswered write counting at the revision a
+     * read saw its value at); a call served at a revision below that of a call that completed before it
+     * began, or a change at no more than it. At most one pair of calls per set of keys, the same key's first.
      */
     @Override
     public List<List<Operation>> conflicts() {
         Map<Set<String>, List<Operation>> found = new LinkedHashMap<>();
         List<Operation> answered = history.stream().filter(op -> op.headerRevision() != null).toList();
         Map<Long, Operation> changeAt = new HashMap<>();
-        for (Operation op : answered) {
-            Long made = op.revisionMade();
-            if (op.headerRevision() < EtcdRules.FRESH || made != null && made <= EtcdRules.FRESH) {
+        for (Operation op : history) {
+            // A change's revision: from its answer, or for one without an answer, from a read of its value.
+            Long made = op.outcome() == Operation.Outcome.UNKNOWN ? revisions.observed(op.writtenValue()) : op.revisionMade();
+            Long header = op.outcome() == Operation.Outcome.UNKNOWN ? made : op.headerRevision();
+            if (header == null) {
+                continue;
+            }
+            if (header < EtcdRules.FRESH || made != null && made <= EtcdRules.FRESH) {
                 found.putIfAbsent(Set.of(op.key()), List.of(op));
             }
             Operation other = made == null ? null : changeAt.putIfAbsent(made, op);

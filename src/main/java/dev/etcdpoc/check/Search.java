@@ -29,11 +29,13 @@ final class Search<C> {
     enum Result { LINEARIZABLE, NOT_LINEARIZABLE, TIMED_OUT }
 
     /**
-     * @param result what the search found
-     * @param stuck  when not linearizable: the call whose completion the search could get furthest to but
-     *               not past (where the history breaks), else null
+     * @param result    what the search found
+     * @param stuck     when not linearizable: the call whose completion the search could get furthest to but
+     *                  not past (where the history breaks), else null
+     * @param deferring when linearizable: whether the linearization found places a deferrable call (one that
+     *                  never had to be placed, yet was needed)
      */
-    record Outcome(Result result, Call stuck) {
+    record Outcome(Result result, Call stuck, boolean deferring) {
     }
 
     private static final int END = -1;
@@ -127,7 +129,7 @@ final class Search<C> {
         int tried = 0;
         while (!placement.complete()) {
             if ((++steps & 0x3FF) == 0 && deadline.passed()) {
-                return new Outcome(Result.TIMED_OUT, null);
+                return new Outcome(Result.TIMED_OUT, null, false);
             }
             if (isInvocation[node]) {
                 int call = callOf[node];
@@ -163,7 +165,7 @@ final class Search<C> {
             } else {
                 furthest = Math.max(furthest, node);
                 if (depth == 0) {
-                    return new Outcome(Result.NOT_LINEARIZABLE, calls.get(callOf[furthest]));
+                    return new Outcome(Result.NOT_LINEARIZABLE, calls.get(callOf[furthest]), false);
                 }
                 Frame<C> frame = stack[--depth];
                 stack[depth] = null;
@@ -176,7 +178,7 @@ final class Search<C> {
                 unlift(node);
             }
         }
-        return new Outcome(Result.LINEARIZABLE, null);
+        return new Outcome(Result.LINEARIZABLE, null, placement.counts() != Placement.Counts.NONE);
     }
 
     private void lift(int invocation) {
