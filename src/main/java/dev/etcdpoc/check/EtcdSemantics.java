@@ -60,6 +60,7 @@ final class EtcdSemantics implements Semantics {
                 found.putIfAbsent(keys(other, op), List.of(other, op));
             }
         }
+        transactionsReadAtTwoRevisions(found);
         CompletedBefore all = new CompletedBefore(answered);
         Map<String, CompletedBefore> byKey = answered.stream().collect(Collectors.groupingBy(Operation::key,
             Collectors.collectingAndThen(Collectors.toList(), CompletedBefore::new)));
@@ -73,6 +74,31 @@ final class EtcdSemantics implements Semantics {
             }
         }
         return List.copyOf(found.values());
+    }
+
+    /**
+     * An unanswered transaction's puts took one revision: two reads that saw two of its values at two mod
+     * revisions cannot both be right (each key alone cannot tell).
+     */
+    private void transactionsReadAtTwoRevisions(Map<Set<String>, List<Operation>> found) {
+        Map<String, Operation> firstRead = new HashMap<>();
+        history.stream().sorted(Comparator.comparingLong(Operation::invoked)).forEach(op -> {
+            if (op.response() instanceof Response.Read read && read.value() != null) {
+                firstRead.putIfAbsent(read.value(), op);
+            }
+        });
+        Map<Long, Operation> readOfTxn = new HashMap<>();
+        for (Operation op : history) {
+            Operation read = op.txn() != 0 && op.outcome() == Operation.Outcome.UNKNOWN ? firstRead.get(op.writtenValue()) : null;
+            Operation other = read == null ? null : readOfTxn.putIfAbsent(op.txn(), read);
+            if (other != null && modRevision(other) != modRevision(read)) {
+                found.putIfAbsent(keys(other, read), List.of(other, read));
+            }
+        }
+    }
+
+    private static long modRevision(Operation read) {
+        return ((Response.Read) read.response()).modRevision();
     }
 
     /** Whether {@code later}, which began after {@code earlier} completed, got a revision it cannot have. */

@@ -10,7 +10,7 @@ import java.util.Optional;
  * The reason an etcd witness is not linearizable, in words, where it is one of the classic shapes: a
  * revision a fresh store cannot give, two changes at one revision, a read of a value nobody wrote, a read
  * from the future, a read at the wrong revision, a stale read (or a lost write), two cas from one revision
- * that both succeeded, revisions going backwards. Each shape is a proof: it is named only when it holds
+ * that both succeeded, revisions going backwards, one transaction read at two revisions. Each shape is a proof: it is named only when it holds
  * whatever the unanswered calls around the witness did (a read of nothing is not called stale while an
  * unanswered delete could have emptied the key), and values are written once, so nothing brings back a
  * value once overwritten.
@@ -40,6 +40,7 @@ final class Explanation {
         Explanation e = new Explanation(witness, history, around, revisions);
         return e.freshStore()
             .or(e::twoAtOneRevision)
+            .or(e::transactionReadAtTwoRevisions)
             .or(e::unwrittenRead)
             .or(e::readFromTheFuture)
             .or(e::readAtWrongRevision)
@@ -68,6 +69,23 @@ final class Explanation {
                 if (a != b && made != null && made.equals(b.revisionMade()) && (a.txn() == 0 || a.txn() != b.txn())) {
                     return Optional.of(a.request().text() + " and " + b.request().text() + " both changed the store at rev "
                         + made + ", but each change takes a revision of its own (only a transaction's writes share one)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Two reads saw two values of one transaction at two mod revisions: its puts took one revision. */
+    private Optional<String> transactionReadAtTwoRevisions() {
+        for (Operation a : reads()) {
+            for (Operation b : reads()) {
+                Operation writerA = writersOf(a).stream().findFirst().orElse(null);
+                Operation writerB = writersOf(b).stream().findFirst().orElse(null);
+                long seenA = ((Response.Read) a.response()).modRevision();
+                long seenB = ((Response.Read) b.response()).modRevision();
+                if (writerA != null && writerB != null && writerA.txn() != 0 && writerA.txn() == writerB.txn() && seenA != seenB) {
+                    return Optional.of(readText(a) + " and " + readText(b) + ", but " + writerA.request().text() + " and "
+                        + writerB.request().text() + " are one transaction, which takes one revision");
                 }
             }
         }

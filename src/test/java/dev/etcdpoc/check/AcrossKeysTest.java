@@ -122,4 +122,23 @@ class AcrossKeysTest {
         assertThat(check(put(1, 0, 1, "k0", "a", 2), txn0, txn1, get(2, 5, 6, "k1", "t1", 4, 4),
             get(2, 7, 8, "k0", "t0", 4, 5)).linearizable()).isTrue();
     }
+
+    @Test
+    void readsOfOneUnansweredTransactionAtTwoRevisionsAreAViolation() {
+        // Found by the differential test (seed 3179597): each key alone places its put where its read saw it.
+        Operation txn0 = new Operation(2, 2 * Calls.MS, Long.MAX_VALUE, new Request.Put("k0", "v2"), Response.UNKNOWN, 2);
+        Operation txn1 = new Operation(2, 2 * Calls.MS, Long.MAX_VALUE, new Request.Put("k1", "v3"), Response.UNKNOWN, 2);
+        LinearizabilityReport report = check(
+            getAbsent(0, 0, 1, "k1", 1),
+            txn0, txn1,
+            put(1, 3, 6, "k1", "v4", 3),
+            cas(3, 1, 4, "k0", 2, "v1", false, 1),
+            get(3, 5, 5, "k1", "v3", 2, 2),
+            get(1, 7, 11, "k0", "v2", 4, 4));
+
+        assertThat(report.acrossKeys().status()).isEqualTo(KeyVerdict.Status.NOT_LINEARIZABLE);
+        assertThat(report.acrossKeys().witness()).contains(txn0, txn1);
+        assertThat(report.acrossKeys().reason()).isEqualTo("get returned v3@rev2 and get returned v2@rev4, but put(k1, v3) "
+            + "and put(k0, v2) are one transaction, which takes one revision");
+    }
 }
