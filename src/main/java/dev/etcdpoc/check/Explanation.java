@@ -174,8 +174,9 @@ final class Explanation {
     private boolean deletedAfter(long revision, Operation read) {
         List<Operation> all = new ArrayList<>(witness);
         all.addAll(around);
+        // Equal times overlap: a delete invoked when the read completed may still come before it.
         return all.stream().anyMatch(op -> op.request() instanceof Request.Delete && op.key().equals(read.key())
-            && op.invoked() < read.completed()
+            && op.invoked() <= read.completed()
             && (op.outcome() == Operation.Outcome.UNKNOWN || op.revisionMade() != null && op.revisionMade() > revision));
     }
 

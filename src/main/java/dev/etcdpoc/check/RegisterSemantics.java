@@ -89,7 +89,8 @@ final class RegisterSemantics implements Semantics {
         for (Operation read : reads(witness)) {
             List<Operation> writers = writers(all, read);
             for (Operation later : witness) {
-                boolean overwrote = later.outcome() == Operation.Outcome.OK && later.completed() < read.invoked()
+                boolean overwrote = later.key().equals(read.key()) && later.outcome() == Operation.Outcome.OK
+                    && later.completed() < read.invoked()
                     && (later.request() instanceof Request.Put || later.request() instanceof Request.Delete
                         || later.response() instanceof Response.Compared c && c.succeeded())
                     && !Objects.equals(later.writtenValue(), value(read));
