@@ -84,13 +84,13 @@ public final class CheckHistoryCommand implements Callable<Integer> {
             return malformed(file + ": " + e.getMessage());
         }
         long keys = history.operations().stream().map(Operation::key).distinct().count();
-        out.println("History: " + file + ": " + history.operations().size() + " calls on " + keys + (keys == 1 ? " key" : " keys")
-            + (history.watches().isEmpty() ? "" : ", " + history.watches().size() + " watches")
-            + (history.faults().isEmpty() ? "" : ", " + history.faults().size() + " faults"));
+        out.println("History: " + file + ": " + count(history.operations().size(), "call") + " on " + count(keys, "key")
+            + (history.watches().isEmpty() ? "" : ", " + count(history.watches().size(), "watch"))
+            + (history.faults().isEmpty() ? "" : ", " + count(history.faults().size(), "fault")));
         out.println("Checked with the " + model.name() + " model in "
             + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9) + " s:");
         verdict.lines().forEach(line -> out.println("  " + line));
-        out.println("Verdict: " + history.operations().size() + " operations on " + keys + (keys == 1 ? " key: " : " keys: ")
+        out.println("Verdict: " + count(history.operations().size(), "operation") + " on " + count(keys, "key") + ": "
             + verdict.headline());
         if (report != null) {
             try {
@@ -101,6 +101,11 @@ public final class CheckHistoryCommand implements Callable<Integer> {
             out.println("Timeline report written to " + report);
         }
         return verdict.holds() ? 0 : 1;
+    }
+
+    /** "1 key", "8 keys", "3 watches". */
+    private static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun.endsWith("h") ? noun + "es" : noun + "s");
     }
 
     private int malformed(String line) {

@@ -112,37 +112,6 @@ final class EtcdSemantics implements Semantics {
         return new HashSet<>(List.of(a.key(), b.key()));
     }
 
-    /** Of some answered calls, the one with the highest header revision that completed before a given time. */
-    private static final class CompletedBefore {
-        private final long[] completions;
-        private final Operation[] highest;
-
-        CompletedBefore(List<Operation> answered) {
-            List<Operation> byCompletion = answered.stream().sorted(Comparator.comparingLong(Operation::completed)).toList();
-            completions = new long[byCompletion.size()];
-            highest = new Operation[byCompletion.size()];
-            for (int i = 0; i < byCompletion.size(); i++) {
-                Operation op = byCompletion.get(i);
-                completions[i] = op.completed();
-                highest[i] = i > 0 && highest[i - 1].headerRevision() >= op.headerRevision() ? highest[i - 1] : op;
-            }
-        }
-
-        Operation highestBefore(long time) {
-            int lo = 0;
-            int hi = completions.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (completions[mid] < time) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo == 0 ? null : highest[lo - 1];
-        }
-    }
-
     @Override
     public synchronized List<Operation> restsOn(Operation op) {
         if (restsOn == null) {

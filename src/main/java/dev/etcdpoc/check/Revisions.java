@@ -22,8 +22,7 @@ final class Revisions {
     private final Map<String, Long> observed = new HashMap<>();
     private final Map<String, Long> firstRead = new HashMap<>();
     private final Map<String, long[]> compared = new HashMap<>();
-    private final long[] headersByCompletion;
-    private final long[] completions;
+    private final CompletedBefore answered;
 
     /** @param history the whole history's operations, failed ones included (they are ignored) */
     Revisions(List<Operation> history) {
@@ -58,16 +57,7 @@ final class Revisions {
         }
         expected.forEach((key, revisions) -> compared.put(key,
             revisions.stream().mapToLong(Long::longValue).filter(r -> !isTaken(r)).toArray()));
-        List<Operation> answered = history.stream().filter(op -> op.headerRevision() != null)
-            .sorted(Comparator.comparingLong(Operation::completed)).toList();
-        completions = new long[answered.size()];
-        headersByCompletion = new long[answered.size()];
-        long highest = 0;
-        for (int i = 0; i < answered.size(); i++) {
-            highest = Math.max(highest, answered.get(i).headerRevision());
-            completions[i] = answered.get(i).completed();
-            headersByCompletion[i] = highest;
-        }
+        answered = new CompletedBefore(history.stream().filter(op -> op.headerRevision() != null).toList());
     }
 
     /**
@@ -121,17 +111,8 @@ final class Revisions {
      * at {@code invoked} takes a revision above it.
      */
     long completedBelow(long invoked) {
-        int lo = 0;
-        int hi = completions.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (completions[mid] < invoked) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo == 0 ? 0 : headersByCompletion[lo - 1];
+        Operation highest = answered.highestBefore(invoked);
+        return highest == null ? 0 : highest.headerRevision();
     }
 
     /**

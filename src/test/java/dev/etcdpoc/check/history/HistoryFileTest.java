@@ -3,16 +3,20 @@ package dev.etcdpoc.check.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.etcdpoc.check.Model;
 import dev.etcdpoc.check.Operation;
 import dev.etcdpoc.check.RecordedHistory;
 import dev.etcdpoc.check.RecordedWatch;
 import dev.etcdpoc.check.Request;
 import dev.etcdpoc.check.Response;
+import dev.etcdpoc.check.Verdict;
 import dev.etcdpoc.check.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +72,21 @@ class HistoryFileTest {
             new Operation(1, 0, 5, new Request.Put("x", "1"), new Response.Ok()),
             new Operation(2, 6, 9, new Request.Get("x"), new Response.Value("1")),
             new Operation(2, 10, Long.MAX_VALUE, new Request.CompareAndSet("x", null, "2"), Response.UNKNOWN))));
+    }
+
+    @Test
+    void theExamplesOfDocsCheckMdAreHistoriesThatHold(@TempDir Path tmp) throws Exception {
+        Matcher block = Pattern.compile("```\\n(\\{\"client\".*?)```", Pattern.DOTALL)
+            .matcher(Files.readString(Path.of("docs/check.md")));
+        int blocks = 0;
+        while (block.find()) {
+            Path file = tmp.resolve("example" + ++blocks + ".jsonl");
+            Files.writeString(file, block.group(1));
+            RecordedHistory history = HistoryFile.read(file);
+            Model model = block.group(1).contains("\"revision\"") ? Model.ETCD : Model.REGISTER;
+            assertThat(Verdict.check(history, model, null).holds()).as("example %s (%s)", blocks, model).isTrue();
+        }
+        assertThat(blocks).as("examples in docs/check.md").isEqualTo(2);
     }
 
     @ParameterizedTest(name = "{1}")
