@@ -126,6 +126,6 @@ final class EtcdSemantics implements Semantics {
 
     @Override
     public Optional<String> proof(List<Operation> witness, List<Operation> around) {
-        return Explanation.of(witness, history, around, revisions);
+        return EtcdExplanation.of(witness, history, around, revisions);
     }
 }

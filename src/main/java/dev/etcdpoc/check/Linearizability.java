@@ -83,16 +83,14 @@ public final class Linearizability {
                     witnessBudget);
             }
         }
-        Set<String> deferring = ConcurrentHashMap.newKeySet();
+        Map<String, List<Call>> deferred = new ConcurrentHashMap<>();
         List<KeyVerdict> keys = byKey.entrySet().parallelStream()
             .map(e -> seen.containsKey(e.getKey()) ? seen.get(e.getKey())
-                : checkKey(e.getKey(), e.getValue().size(), model, semantics, relevant, searchLimit, witnessBudget, deferring))
+                : checkKey(e.getKey(), e.getValue().size(), model, semantics, relevant, searchLimit, witnessBudget, deferred))
             .toList();
         boolean keysPass = keys.stream().allMatch(k -> k.status() == KeyVerdict.Status.LINEARIZABLE);
-        // Where no key needed an unanswered call whose effect nobody saw, every call's revision is known (from
-        // its answer, or a read of its value) and the keys' orders merge by revision: no search across keys.
-        if (across == null && keysPass && semantics.keysInteract() && byKey.size() > 1 && !deferring.isEmpty()) {
-            across = checkAcross(history.size(), model, semantics, relevant, searchLimit, witnessBudget);
+        if (across == null && keysPass && semantics.keysInteract()) {
+            across = checkAcross(history.size(), model, semantics, relevant, deferred, searchLimit, witnessBudget);
         }
         long origin = history.stream().mapToLong(Operation::invoked).min().orElse(0);
         return new LinearizabilityReport(history.size(), count(history, Operation.Outcome.OK),
@@ -129,12 +127,12 @@ public final class Linearizability {
     }
 
     private static KeyVerdict checkKey(String key, int operations, Model model, Semantics semantics, List<Operation> relevant,
-                                       Duration searchLimit, Duration witnessBudget, Set<String> deferring) {
+                                       Duration searchLimit, Duration witnessBudget, Map<String, List<Call>> deferred) {
         // A transaction's operations on other keys are left out: each key alone asks less than all together.
         List<Call> calls = relevant.stream().filter(op -> op.key().equals(key)).map(Call::of).toList();
         Search.Outcome outcome = Search.run(calls, semantics.rules(calls), Deadline.after(searchLimit));
-        if (outcome.deferring()) {
-            deferring.add(key);
+        if (!outcome.deferred().isEmpty()) {
+            deferred.put(key, outcome.deferred());
         }
         return switch (outcome.result()) {
             case LINEARIZABLE -> KeyVerdict.of(key, operations, KeyVerdict.Status.LINEARIZABLE);
@@ -144,16 +142,44 @@ public final class Linearizability {
         };
     }
 
+    /**
+     * The keys together, where some key needed an unanswered write that no read saw (a deferrable call).
+     * Where none did, every call's revision is known (from its answer, or a read of its value) and the keys'
+     * orders merge by revision. Where some did, only those keys are searched together, with the keys of
+     * the transactions placed: every other key's revisions are known, and an unanswered write's revision
+     * is already chosen above what completed before it on any key and apart from every known one. Where
+     * that is one key, its own search settled it.
+     */
     private static KeyVerdict checkAcross(int operations, Model model, Semantics semantics, List<Operation> relevant,
-                                          Duration searchLimit, Duration witnessBudget) {
-        List<Call> calls = Call.of(relevant);
-        Search.Outcome outcome = Search.run(calls, semantics.rules(calls), Deadline.after(searchLimit));
-        return switch (outcome.result()) {
-            case LINEARIZABLE -> null;
-            case TIMED_OUT -> KeyVerdict.across("", operations, KeyVerdict.Status.UNDECIDED, List.of(), true, "");
-            case NOT_LINEARIZABLE -> violation(null, operations, true, model, semantics, relevant, outcome.stuck().ops(),
-                witnessBudget);
-        };
+                                          Map<String, List<Call>> deferred, Duration searchLimit, Duration witnessBudget) {
+        Set<String> together = new TreeSet<>(deferred.keySet());
+        deferred.values().forEach(calls -> calls.forEach(call -> addTransactionKeys(call, relevant, together)));
+        Deadline deadline = Deadline.after(searchLimit);
+        while (together.size() > 1) {
+            List<Call> calls = Call.of(relevant.stream().filter(op -> together.contains(op.key())).toList());
+            Search.Outcome outcome = Search.run(calls, semantics.rules(calls), deadline);
+            if (outcome.result() == Search.Result.TIMED_OUT) {
+                return KeyVerdict.across("", operations, KeyVerdict.Status.UNDECIDED, List.of(), true, "");
+            }
+            if (outcome.result() == Search.Result.NOT_LINEARIZABLE) {
+                return violation(null, operations, true, model, semantics, relevant, outcome.stuck().ops(), witnessBudget);
+            }
+            // A transaction placed here reaches keys outside: those join, and the search is made again.
+            int before = together.size();
+            outcome.deferred().forEach(call -> addTransactionKeys(call, relevant, together));
+            if (together.size() == before) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Adds the keys of every operation of {@code call}'s transaction, if it is one. */
+    private static void addTransactionKeys(Call call, List<Operation> relevant, Set<String> keys) {
+        long txn = call.first().txn();
+        if (txn != 0) {
+            relevant.stream().filter(op -> op.txn() == txn).forEach(op -> keys.add(op.key()));
+        }
     }
 
     private static KeyVerdict violation(String scope, int operations, boolean acrossKeys, Model model, Semantics semantics,

@@ -153,6 +153,17 @@ final class Placement {
             .stream().map(i -> i + firstUnplaced).toArray());
     }
 
+    /** The deferrable calls placed, by number: of each kind, the first so many invoked. */
+    List<Integer> placedDeferrables() {
+        List<Integer> placed = new ArrayList<>();
+        for (int kind = kindsPlaced.nextSetBit(0); kind >= 0; kind = kindsPlaced.nextSetBit(kind + 1)) {
+            for (int i = 0; i < placedOfKind[kind]; i++) {
+                placed.add(kindMembers.get(kind)[i]);
+            }
+        }
+        return placed;
+    }
+
     /** How many deferrable calls of each kind are placed, as a value. */
     Counts counts() {
         if (kindsPlaced.isEmpty()) {

@@ -37,22 +37,19 @@ final class RegisterRules implements Rules<Store> {
             return List.of(set(state, key, put.value()));
         }
         if (request instanceof Request.Delete) {
-            boolean removes = response instanceof Response.Removed removed ? removed.count() == 1 : value != null;
-            if (removes != (value != null)) {
-                return List.of();
+            if (response instanceof Response.Removed removed) {
+                return (removed.count() == 1) == (value != null) ? List.of(value != null ? set(state, key, null) : state) : List.of();
             }
-            // An unanswered delete of an absent key changes nothing: the same as never placing it.
-            return removes ? List.of(set(state, key, null)) : response instanceof Response.Removed ? List.of(state) : List.of();
+            // Unanswered: a delete of an absent key changes nothing, the same as never placing it.
+            return value != null ? List.of(set(state, key, null)) : List.of();
         }
         Request.CompareAndSet cas = (Request.CompareAndSet) request;
         boolean holds = Objects.equals(value, cas.expectedValue());
-        if (response instanceof Response.Compared compared && compared.succeeded() != holds) {
-            return List.of();
+        if (response instanceof Response.Compared compared) {
+            return compared.succeeded() == holds ? List.of(holds ? set(state, key, cas.newValue()) : state) : List.of();
         }
-        if (holds) {
-            return List.of(set(state, key, cas.newValue()));
-        }
-        return response instanceof Response.Compared ? List.of(state) : List.of();
+        // Unanswered: a compare that fails changes nothing, the same as never placing it.
+        return holds ? List.of(set(state, key, cas.newValue())) : List.of();
     }
 
     private static State<Store> set(State<Store> state, int key, String value) {

@@ -32,10 +32,10 @@ final class Search<C> {
      * @param result    what the search found
      * @param stuck     when not linearizable: the call whose completion the search could get furthest to but
      *                  not past (where the history breaks), else null
-     * @param deferring when linearizable: whether the linearization found places a deferrable call (one that
-     *                  never had to be placed, yet was needed)
+     * @param deferred  when linearizable: the deferrable calls the linearization found places (calls that
+     *                  never had to be placed, yet were needed)
      */
-    record Outcome(Result result, Call stuck, boolean deferring) {
+    record Outcome(Result result, Call stuck, List<Call> deferred) {
     }
 
     private static final int END = -1;
@@ -129,7 +129,7 @@ final class Search<C> {
         int tried = 0;
         while (!placement.complete()) {
             if ((++steps & 0x3FF) == 0 && deadline.passed()) {
-                return new Outcome(Result.TIMED_OUT, null, false);
+                return new Outcome(Result.TIMED_OUT, null, List.of());
             }
             if (isInvocation[node]) {
                 int call = callOf[node];
@@ -165,7 +165,7 @@ final class Search<C> {
             } else {
                 furthest = Math.max(furthest, node);
                 if (depth == 0) {
-                    return new Outcome(Result.NOT_LINEARIZABLE, calls.get(callOf[furthest]), false);
+                    return new Outcome(Result.NOT_LINEARIZABLE, calls.get(callOf[furthest]), List.of());
                 }
                 Frame<C> frame = stack[--depth];
                 stack[depth] = null;
@@ -178,7 +178,7 @@ final class Search<C> {
                 unlift(node);
             }
         }
-        return new Outcome(Result.LINEARIZABLE, null, placement.counts() != Placement.Counts.NONE);
+        return new Outcome(Result.LINEARIZABLE, null, placement.placedDeferrables().stream().map(calls::get).toList());
     }
 
     private void lift(int invocation) {

@@ -141,4 +141,19 @@ class AcrossKeysTest {
         assertThat(report.acrossKeys().reason()).isEqualTo("get returned v3@rev2 and get returned v2@rev4, but put(k1, v3) "
             + "and put(k0, v2) are one transaction, which takes one revision");
     }
+
+    @Test
+    void anUnansweredWriteCannotTakeTheRevisionOfAWriteOnAnotherKey() {
+        // The delete was sent before anything completed; only revision 3 lies between the put at 2 and the read
+        // at 3, and the put on k1 took it.
+        Operation[] history = {
+            put(1, 0, 1, "k0", "a", 2),
+            put(2, 0, 1, "k1", "x", 3),
+            deleteUnknown(3, 0, "k0"),
+            getAbsent(4, 2, 3, "k0", 3)};
+
+        assertThat(check(history).keys().get(0).status()).isEqualTo(KeyVerdict.Status.NOT_LINEARIZABLE);
+        history[1] = put(2, 0, 5, "k1", "x", 4);
+        assertThat(check(history).linearizable()).as("with revision 3 free").isTrue();
+    }
 }

@@ -15,14 +15,14 @@ import java.util.Optional;
  * unanswered delete could have emptied the key), and values are written once, so nothing brings back a
  * value once overwritten.
  */
-final class Explanation {
+final class EtcdExplanation {
 
     private final List<Operation> witness;
     private final List<Operation> history;
     private final List<Operation> around;
     private final Revisions revisions;
 
-    private Explanation(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
+    private EtcdExplanation(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
         this.witness = witness;
         this.history = history;
         this.around = around;
@@ -37,7 +37,7 @@ final class Explanation {
      * @param revisions what the history says of revisions
      */
     static Optional<String> of(List<Operation> witness, List<Operation> history, List<Operation> around, Revisions revisions) {
-        Explanation e = new Explanation(witness, history, around, revisions);
+        EtcdExplanation e = new EtcdExplanation(witness, history, around, revisions);
         return e.freshStore()
             .or(e::twoAtOneRevision)
             .or(e::transactionReadAtTwoRevisions)
