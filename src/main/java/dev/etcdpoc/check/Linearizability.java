@@ -3,6 +3,8 @@ package dev.etcdpoc.check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +86,11 @@ public final class Linearizability {
             }
         }
         Map<String, List<Call>> deferred = new ConcurrentHashMap<>();
+        Map<String, List<Operation>> relevantByKey = relevant.stream().collect(Collectors.groupingBy(Operation::key));
         List<KeyVerdict> keys = byKey.entrySet().parallelStream()
             .map(e -> seen.containsKey(e.getKey()) ? seen.get(e.getKey())
-                : checkKey(e.getKey(), e.getValue().size(), model, semantics, relevant, searchLimit, witnessBudget, deferred))
+                : checkKey(e.getKey(), e.getValue().size(), relevantByKey.getOrDefault(e.getKey(), List.of()), model, semantics,
+                    relevant, searchLimit, witnessBudget, deferred))
             .toList();
         boolean keysPass = keys.stream().allMatch(k -> k.status() == KeyVerdict.Status.LINEARIZABLE);
         if (across == null && keysPass && semantics.keysInteract()) {
@@ -126,10 +130,11 @@ public final class Linearizability {
         return model.semantics(history);
     }
 
-    private static KeyVerdict checkKey(String key, int operations, Model model, Semantics semantics, List<Operation> relevant,
-                                       Duration searchLimit, Duration witnessBudget, Map<String, List<Call>> deferred) {
+    private static KeyVerdict checkKey(String key, int operations, List<Operation> keyOps, Model model, Semantics semantics,
+                                       List<Operation> relevant, Duration searchLimit, Duration witnessBudget,
+                                       Map<String, List<Call>> deferred) {
         // A transaction's operations on other keys are left out: each key alone asks less than all together.
-        List<Call> calls = relevant.stream().filter(op -> op.key().equals(key)).map(Call::of).toList();
+        List<Call> calls = keyOps.stream().map(Call::of).toList();
         Search.Outcome outcome = Search.run(calls, semantics.rules(calls), Deadline.after(searchLimit));
         if (!outcome.deferred().isEmpty()) {
             deferred.put(key, outcome.deferred());
@@ -152,8 +157,12 @@ public final class Linearizability {
      */
     private static KeyVerdict checkAcross(int operations, Model model, Semantics semantics, List<Operation> relevant,
                                           Map<String, List<Call>> deferred, Duration searchLimit, Duration witnessBudget) {
-        Set<String> together = new TreeSet<>(deferred.keySet());
-        deferred.values().forEach(calls -> calls.forEach(call -> addTransactionKeys(call, relevant, together)));
+        Map<Long, Set<String>> transactionKeys = new HashMap<>();
+        relevant.stream().filter(op -> op.txn() != 0)
+            .forEach(op -> transactionKeys.computeIfAbsent(op.txn(), t -> new HashSet<>()).add(op.key()));
+        Set<String> together = new HashSet<>(deferred.keySet());
+        deferred.values().forEach(calls -> calls.forEach(call -> together.addAll(transactionKeys.getOrDefault(call.first().txn(),
+            Set.of()))));
         Deadline deadline = Deadline.after(searchLimit);
         while (together.size() > 1) {
             List<Call> calls = Call.of(relevant.stream().filter(op -> together.contains(op.key())).toList());
@@ -166,20 +175,12 @@ public final class Linearizability {
             }
             // A transaction placed here reaches keys outside: those join, and the search is made again.
             int before = together.size();
-            outcome.deferred().forEach(call -> addTransactionKeys(call, relevant, together));
+            outcome.deferred().forEach(call -> together.addAll(transactionKeys.getOrDefault(call.first().txn(), Set.of())));
             if (together.size() == before) {
                 break;
             }
         }
         return null;
-    }
-
-    /** Adds the keys of every operation of {@code call}'s transaction, if it is one. */
-    private static void addTransactionKeys(Call call, List<Operation> relevant, Set<String> keys) {
-        long txn = call.first().txn();
-        if (txn != 0) {
-            relevant.stream().filter(op -> op.txn() == txn).forEach(op -> keys.add(op.key()));
-        }
     }
 
     private static KeyVerdict violation(String scope, int operations, boolean acrossKeys, Model model, Semantics semantics,
