@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * etcd's consistency claim, checked rather than shown: clients record every call they make on a cluster
  * of the section's own while its members are killed, frozen and cut off, and the recorded history is
- * checked — linearizability key by key, and the watch guarantees. With the control (serializable gets)
- * the checker must find the stale read the run makes certain, and say why it happened.
+ * checked — linearizability with etcd's one revision order across keys, and the watch guarantees. With the
+ * control (serializable gets) the checker must find the stale read the run makes certain, and say why it
+ * happened. On request the run is saved as a history file and drawn as a timeline.
  */
 public final class CheckSection implements Section {
 
