@@ -118,7 +118,8 @@ public final class Main implements Callable<Integer> {
                               ClientFactory.BeforeRequest beforeRequest) {
         Main main = new Main(env, out, err, beforeRequest);
         PrintWriter help = new PrintWriter(out, true);
-        CommandLine cl = new CommandLine(main).addSubcommand(new BenchCommand(env, out, err));
+        CommandLine cl = new CommandLine(main).addSubcommand(new BenchCommand(env, out, err))
+            .addSubcommand(new CheckHistoryCommand(out, err));
         cl.setOut(help);
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, args2) -> {

@@ -56,7 +56,12 @@ class BadInputTest {
             Arguments.of(new String[] {"--members", "5", "crud"},
                 "--members is for the check section only: name it, as in 'poc check --members 5 --duration 30s'"),
             Arguments.of(new String[] {"check", "--members", "9"}, "Invalid value for option '--members': 9 is outside 3..7"),
-            Arguments.of(new String[] {"check", "--duration", "3s"}, "Invalid value for option '--duration': '3s' is outside 10s..10m"));
+            Arguments.of(new String[] {"check", "--duration", "3s"}, "Invalid value for option '--duration': '3s' is outside 10s..10m"),
+            Arguments.of(new String[] {"--history-out", "h.jsonl", "crud"},
+                "--history-out is for the check section only: name it, as in 'poc check --members 5 --duration 30s'"),
+            // Refused before the run, not after 25 s of it.
+            Arguments.of(new String[] {"check", "--report", "/no/such/folder/r.html"},
+                "Invalid value for option '--report': '/no/such/folder/r.html' is in /no/such/folder, which is not a folder that exists"));
     }
 
     @ParameterizedTest

@@ -3,15 +3,14 @@ package dev.etcdpoc.bench;
 import dev.etcdpoc.connect.Connection;
 import dev.etcdpoc.connect.ConnectionOptions;
 import dev.etcdpoc.connect.OptionValue;
+import dev.etcdpoc.connect.OptionsBefore;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.Client;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -236,20 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
      * be dropped, and the benchmark would measure another etcd. Refused, with the command line that works.
      */
     private void refuseWhatCameBeforeBench() {
-        CommandLine demo = spec.commandLine().getParent();
-        if (demo == null || demo.getParseResult() == null) {
-            return;
-        }
-        CommandLine.ParseResult parsed = demo.getParseResult();
-        List<String> before = new ArrayList<>();
-        parsed.matchedOptions().forEach(option -> before.add(option.longestName()));
-        parsed.matchedPositionals().forEach(positional -> before.add(positional.paramLabel()));
-        if (before.isEmpty()) {
-            return;
-        }
-        // The command line is not echoed back: it may hold a password.
-        throw usage(String.join(", ", before) + " before 'bench' would be the demo's, not the benchmark's: write "
-            + (before.size() == 1 ? "it" : "them") + " after 'bench', as in 'poc bench -e http://127.0.0.1:2379'");
+        OptionsBefore.refusal(spec, "the benchmark's", "poc bench -e http://127.0.0.1:2379").ifPresent(message -> {
+            throw usage(message);
+        });
     }
 
     private void requireAtLeast(String option, int value, int min) {

@@ -4,21 +4,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The linearizability verdict on a whole history: counts of its calls by outcome, and one
- * {@link KeyVerdict} per key (sorted by key). The history is linearizable when every key's is
- * (P-compositionality: each call touches one key).
+ * The linearizability verdict on a whole history: counts of its calls by outcome, one {@link KeyVerdict}
+ * per key (sorted by key), and for etcd, whose keys share one revision sequence, a verdict on the keys
+ * together when it is not that they are linearizable. The history is linearizable when every key is and
+ * the keys are together.
  *
- * @param origin the first invocation; witness times count from it
+ * @param origin     the first invocation; witness times count from it
+ * @param acrossKeys the keys together, when they are not (or it is undecided) though each alone may be; null otherwise
  */
 public record LinearizabilityReport(int operations, int ok, int failed, int unknown, long origin,
-                                    List<KeyVerdict> keys) {
+                                    List<KeyVerdict> keys, KeyVerdict acrossKeys) {
 
     public LinearizabilityReport {
         keys = List.copyOf(keys);
     }
 
     public boolean linearizable() {
-        return keys.stream().allMatch(k -> k.status() == KeyVerdict.Status.LINEARIZABLE);
+        return acrossKeys == null && keys.stream().allMatch(k -> k.status() == KeyVerdict.Status.LINEARIZABLE);
+    }
+
+    /** Every violation and undecided verdict: the keys', then the one across keys. */
+    public List<KeyVerdict> findings() {
+        List<KeyVerdict> findings = new ArrayList<>(keys.stream()
+            .filter(k -> k.status() != KeyVerdict.Status.LINEARIZABLE).toList());
+        if (acrossKeys != null) {
+            findings.add(acrossKeys);
+        }
+        return findings;
     }
 
     /** The keys with the given status. */
@@ -37,11 +49,14 @@ public record LinearizabilityReport(int operations, int ok, int failed, int unkn
         if (undecided > 0) {
             verdicts.add("undecided on " + undecided + " of " + keys.size() + " keys");
         }
+        if (acrossKeys != null) {
+            verdicts.add(acrossKeys.status() == KeyVerdict.Status.UNDECIDED ? "undecided across keys" : "NOT linearizable across keys");
+        }
         List<String> lines = new ArrayList<>();
         lines.add(operations + " operations (" + ok + " ok, " + failed + " failed, " + unknown + " unknown) on "
             + keys.size() + (keys.size() == 1 ? " key: " : " keys: ")
             + (verdicts.isEmpty() ? "linearizable" : String.join(", ", verdicts)));
-        keys.forEach(k -> lines.addAll(k.lines(origin)));
+        findings().forEach(k -> lines.addAll(k.lines(origin)));
         return lines;
     }
 }

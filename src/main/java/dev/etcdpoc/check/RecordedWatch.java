@@ -18,10 +18,21 @@ public record RecordedWatch(String name, String prefix, List<Segment> segments) 
      * @param startRevision the revision it was started from; 0 when "from now", whose first event
      *                      cannot be checked
      * @param responses     the responses in the order they came, each the events it carried
+     * @param deliveredAt   when each response came (nanoseconds, on the calls' clock), for a timeline;
+     *                      empty when not recorded
      */
-    public record Segment(long startRevision, List<List<WatchEvent>> responses) {
+    public record Segment(long startRevision, List<List<WatchEvent>> responses, List<Long> deliveredAt) {
         public Segment {
             responses = responses.stream().map(List::copyOf).toList();
+            deliveredAt = List.copyOf(deliveredAt);
+            if (!deliveredAt.isEmpty() && deliveredAt.size() != responses.size()) {
+                throw new IllegalArgumentException(responses.size() + " responses but " + deliveredAt.size() + " delivery times");
+            }
+        }
+
+        /** A stream whose delivery times were not recorded. */
+        public Segment(long startRevision, List<List<WatchEvent>> responses) {
+            this(startRevision, responses, List.of());
         }
     }
 

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * What a client asked etcd to do, always to one key. {@link #text()} says how it is
- * printed in a witness line.
+ * What a client asked a store to do, always to one key. {@link #text()} says how it is printed in a
+ * witness line. Put, Get and Delete are asked of either model; {@link Cas} compares etcd's mod revision,
+ * {@link CompareAndSet} a plain register's value.
  */
 public sealed interface Request {
 
@@ -60,6 +61,22 @@ public sealed interface Request {
         @Override
         public String text() {
             return "cas(" + key + ", if rev " + expectedModRevision + " then " + newValue + ")";
+        }
+    }
+
+    /**
+     * A register's compare-and-set: writes {@code newValue} if the key holds {@code expectedValue} ({@code null}:
+     * if the key is absent). Values are compared, so a value written more than once matches each time.
+     */
+    record CompareAndSet(String key, String expectedValue, String newValue) implements Request {
+        public CompareAndSet {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(newValue, "newValue");
+        }
+
+        @Override
+        public String text() {
+            return "cas(" + key + ", if " + (expectedValue == null ? "absent" : expectedValue) + " then " + newValue + ")";
         }
     }
 }

@@ -2,8 +2,9 @@ package dev.etcdpoc.check;
 
 /**
  * What came back for a request. {@link Failed} and {@link Unknown} fit any request; each of the others
- * fits one kind ({@link Operation} checks the pairing). All revisions are etcd's: {@code revision} is the
- * response header's, {@code modRevision} the key's.
+ * fits one kind ({@link Operation} checks the pairing). etcd's answers carry revisions: {@code revision} is
+ * the response header's, {@code modRevision} the key's. A plain register's answers ({@link Value}, {@link Ok},
+ * {@link Removed}, {@link Compared}) carry none.
  */
 public sealed interface Response {
 
@@ -83,6 +84,44 @@ public sealed interface Response {
         @Override
         public String text() {
             return (succeeded ? "succeeded" : "compare failed") + " (rev " + revision + ")";
+        }
+    }
+
+    /** A register's read: the value, {@code null} when the key was absent. */
+    record Value(String value) implements Response {
+        @Override
+        public String text() {
+            return value == null ? "absent" : value;
+        }
+    }
+
+    /** A register's acknowledged put. */
+    record Ok() implements Response {
+        @Override
+        public String text() {
+            return "ok";
+        }
+    }
+
+    /** A register's delete: {@code count} keys removed, 0 or 1. */
+    record Removed(int count) implements Response {
+        public Removed {
+            if (count != 0 && count != 1) {
+                throw new IllegalArgumentException("a delete of one key removes 0 or 1, not " + count);
+            }
+        }
+
+        @Override
+        public String text() {
+            return "removed " + count;
+        }
+    }
+
+    /** A register's compare-and-set: whether the value matched and the new one was written. */
+    record Compared(boolean succeeded) implements Response {
+        @Override
+        public String text() {
+            return succeeded ? "succeeded" : "compare failed";
         }
     }
 }

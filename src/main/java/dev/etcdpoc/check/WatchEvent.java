@@ -41,14 +41,14 @@ public record WatchEvent(long revision, String key, Type type, String value) {
      * deletes, may have made events too, at revisions nobody knows: add those yourself if you know them.
      */
     public static List<WatchEvent> writtenBy(List<Operation> history) {
-        Map<String, Long> read = KeyHistory.observedRevisions(history);
+        Revisions read = new Revisions(history);
         List<WatchEvent> events = new ArrayList<>();
         for (Operation op : history) {
             Long revision = op.revisionMade();
             if (op.response() instanceof Response.Deleted && revision != null) {
                 events.add(delete(revision, op.key()));
             } else if (op.writtenValue() != null) {
-                revision = revision != null ? revision : read.get(op.writtenValue());
+                revision = revision != null ? revision : read.observed(op.writtenValue());
                 if (revision != null) {
                     events.add(put(revision, op.key(), op.writtenValue()));
                 }

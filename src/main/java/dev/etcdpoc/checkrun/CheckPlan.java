@@ -1,14 +1,17 @@
 package dev.etcdpoc.checkrun;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * What one run of the check does: how many members its cluster has, how long its clients work, how
- * many faults it injects meanwhile, and whether their gets are serializable (the control).
+ * many faults it injects meanwhile, whether their gets are serializable (the control), and what it saves.
  *
  * @param serializableReads the control: every get is served by the member it reaches, alone
+ * @param historyOut        where to save what it recorded, as a history file; null for nowhere
+ * @param report            where to write the timeline report; null for nowhere
  */
-public record CheckPlan(int members, Duration duration, int faults, boolean serializableReads) {
+public record CheckPlan(int members, Duration duration, int faults, boolean serializableReads, Path historyOut, Path report) {
     public static final int DEFAULT_MEMBERS = 3;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
     public static final int MIN_MEMBERS = 3;
@@ -25,6 +28,16 @@ public record CheckPlan(int members, Duration duration, int faults, boolean seri
         if (members < 1 || faults < 0 || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("a check needs members, a duration and no negative fault count");
         }
+    }
+
+    /** A plan that saves nothing. */
+    public CheckPlan(int members, Duration duration, int faults, boolean serializableReads) {
+        this(members, duration, faults, serializableReads, null, null);
+    }
+
+    /** The same plan, saving its history and report where given (null: not). */
+    public CheckPlan saving(Path historyOut, Path report) {
+        return new CheckPlan(members, duration, faults, serializableReads, historyOut, report);
     }
 
     /** The command line's plan: every fault kind at least once, one more per {@link #PER_FAULT} of a longer run. */

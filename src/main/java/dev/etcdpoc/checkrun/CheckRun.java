@@ -2,12 +2,12 @@ package dev.etcdpoc.checkrun;
 
 import static dev.etcdpoc.core.Bytes.bytes;
 
-import dev.etcdpoc.check.Linearizability;
+import dev.etcdpoc.check.Model;
 import dev.etcdpoc.check.Operation;
+import dev.etcdpoc.check.RecordedHistory;
 import dev.etcdpoc.check.RecordedWatch;
 import dev.etcdpoc.check.Verdict;
 import dev.etcdpoc.check.WatchEvent;
-import dev.etcdpoc.check.WatchGuarantees;
 import dev.etcdpoc.connect.ClientFactory;
 import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
@@ -16,6 +16,7 @@ import dev.etcdpoc.local.LocalEtcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,27 +53,38 @@ public final class CheckRun {
     /**
      * What a run recorded, for the checker, and what happened, for the reader.
      *
-     * @param faults    how many faults were injected
+     * @param faults    each fault injected: from its injection to its end, with what it was
+     * @param marks     instants worth marking on a timeline: the control's stale read
      * @param resumes   how many times a watch was opened again after a failure
      * @param staleRead the control's certain stale read; empty when gets were linearizable
      */
-    public record Recording(CheckPlan plan, List<Operation> history, List<RecordedWatch> watches, int faults, int resumes,
+    public record Recording(CheckPlan plan, List<Operation> history, List<RecordedWatch> watches,
+                            List<RecordedHistory.Band> faults, List<RecordedHistory.Mark> marks, int resumes,
                             Optional<StaleRead.Made> staleRead) {
 
         /** The same recording with another history: how a test plants a violation in a real one. */
         public Recording withHistory(List<Operation> other) {
-            return new Recording(plan, other, watches, faults, resumes, staleRead);
+            return new Recording(plan, other, watches, faults, marks, resumes, staleRead);
+        }
+
+        /** Everything recorded, as a history file holds it. */
+        public RecordedHistory recorded() {
+            return new RecordedHistory(history, watches, faults, marks);
+        }
+
+        /** What a timeline of it is called: "check: 3 members, 20 s, 5 faults", and the control's "serializable gets". */
+        public String title() {
+            return "check: " + plan.members() + " members, " + seconds(plan.duration().toNanos()) + " s, " + faults.size()
+                + " faults" + (plan.serializableReads() ? ", serializable gets (the control)" : "");
         }
 
         /**
-         * Linearizability per key, and the watch guarantees against the writes: the recorded ones, and
+         * Linearizability across keys, and the watch guarantees against the writes: the recorded ones, and
          * those of unanswered writes placed where a watch delivered them ({@link WatchEvent#writtenBy(List, List)}).
          */
         public Verdict verdict() {
-            List<WatchEvent> written = WatchEvent.writtenBy(history, watches);
             try {
-                return new Verdict(Linearizability.check(history, SEARCH_LIMIT, Linearizability.WITNESS_BUDGET),
-                    WatchGuarantees.check(written, watches));
+                return Verdict.check(recorded(), Model.ETCD, SEARCH_LIMIT);
             } catch (IllegalArgumentException twoAtOnePlace) {
                 // Two acknowledged writes answered with one revision on one key: no history of etcd has that.
                 throw new DemoFailure("the recorded history cannot be checked: " + twoAtOnePlace.getMessage(), twoAtOnePlace);
@@ -117,6 +129,7 @@ public final class CheckRun {
                 stale.prepare(client.getKVClient());
             }
             Optional<StaleRead.Made> made = Optional.empty();
+            List<RecordedHistory.Band> faults = new ArrayList<>();
             start = System.nanoTime();
             try (RecordedWatches watches = new RecordedWatches(client.getWatchClient(), PREFIX);
                  Workload workload = Workload.start(CLIENTS, client.getKVClient(), history, REQUEST_DEADLINE,
@@ -126,7 +139,7 @@ public final class CheckRun {
                     + seconds(plan.duration().toNanos()) + " s, " + (plan.serializableReads() ? "gets serializable" : "gets linearizable")
                     + ", every call recorded; a watch on " + PREFIX + " from revision " + from);
                 for (int n = 0; n < plan.faults(); n++) {
-                    Optional<StaleRead.Made> now = fault(n, cluster, made.isEmpty() ? stale : null);
+                    Optional<StaleRead.Made> now = fault(n, cluster, made.isEmpty() ? stale : null, faults);
                     made = now.isPresent() ? now : made;
                     if (n == 0 || n == 2) {
                         long at = n == 0 ? revisionNow(client) + 1 : from;
@@ -142,7 +155,9 @@ public final class CheckRun {
                 progress.accept("Stopped the clients at " + seconds(System.nanoTime() - start) + " s after " + recorded.size()
                     + " calls; every watch delivered up to the last revision, " + last + " (reopened " + watches.resumes()
                     + " time(s) after a failure)");
-                return new Recording(plan, recorded, watches.recorded(), plan.faults(), watches.resumes(), made);
+                List<RecordedHistory.Mark> marks = made.map(m -> List.of(new RecordedHistory.Mark(m.read().invoked(),
+                    "the control's stale read, at " + m.member() + " cut off"))).orElse(List.of());
+                return new Recording(plan, recorded, watches.recorded(), faults, marks, watches.resumes(), made);
             }
         }
     }
@@ -152,7 +167,8 @@ public final class CheckRun {
      * every member is healthy, and said in one line. With {@code stale} (the control, not yet made), a follower
      * cut off is where the certain stale read is made.
      */
-    private Optional<StaleRead.Made> fault(int n, LocalEtcd cluster, StaleRead stale) throws InterruptedException {
+    private Optional<StaleRead.Made> fault(int n, LocalEtcd cluster, StaleRead stale, List<RecordedHistory.Band> faults)
+        throws InterruptedException {
         Fault fault = Fault.nth(n);
         long slot = plan.slot().toNanos();
         waitUntil(start + slot * n + slot / 4);
@@ -164,6 +180,8 @@ public final class CheckRun {
         waitUntil(injected + slot / 2);
         fault.end(cluster, member);
         long ended = System.nanoTime();
+        faults.add(new RecordedHistory.Band(injected, ended, (fault.hitsLeader() ? "leader " : "follower ") + cluster.name(member)
+            + " " + fault.injectedText() + "; " + fault.endedText()));
         cluster.awaitHealthy(BOUND);
         progress.accept("Fault " + (n + 1) + " at " + seconds(injected - start) + " s: "
             + (fault.hitsLeader() ? "leader " : "follower ") + cluster.name(member) + " " + fault.injectedText()

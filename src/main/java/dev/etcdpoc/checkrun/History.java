@@ -7,9 +7,15 @@ import java.util.List;
 /** Every call the run's clients made, as they recorded it: what the checker reads. */
 final class History {
     private final List<Operation> operations = new ArrayList<>();
+    private long transactions;
 
     synchronized void add(Operation operation) {
         operations.add(operation);
+    }
+
+    /** A number for the next transaction: its operations are recorded with it ({@link Operation#txn()}). */
+    synchronized long nextTransaction() {
+        return ++transactions;
     }
 
     synchronized List<Operation> operations() {

@@ -49,7 +49,8 @@ final class RecordedWatches implements AutoCloseable {
         for (int i = 0; i < open.size(); i++) {
             List<RecordedWatch.Segment> segments = open.get(i).segments().stream()
                 .map(s -> new RecordedWatch.Segment(s.fromRevision(),
-                    s.responses().stream().map(events -> events.stream().map(RecordedWatches::event).toList()).toList()))
+                    s.responses().stream().map(events -> events.stream().map(RecordedWatches::event).toList()).toList(),
+                    s.receivedAt()))
                 .toList();
             recorded.add(new RecordedWatch(String.valueOf(i + 1), prefix, segments));
         }

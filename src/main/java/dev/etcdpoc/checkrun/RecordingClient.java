@@ -117,12 +117,14 @@ final class RecordingClient {
     }
 
     /**
-     * One transaction that puts a new value to each of two keys: recorded as two puts with one answer (the
-     * checker takes each key alone), and what a watch must deliver in one response (atomic).
+     * One transaction that puts a new value to each of two keys: recorded as two puts with one answer and
+     * one transaction number (the checker holds them to one revision, both or neither), and what a watch
+     * must deliver in one response (atomic).
      */
     List<Operation> putBoth(String first, String second) {
         Request.Put one = new Request.Put(first, nextValue());
         Request.Put two = new Request.Put(second, nextValue());
+        long txn = history.nextTransaction();
         long invoked = System.nanoTime();
         try {
             TxnResponse answer = await(kv.txn()
@@ -133,10 +135,13 @@ final class RecordingClient {
             long completed = System.nanoTime();
             seenModRevision.put(first, revision);
             seenModRevision.put(second, revision);
-            return List.of(record(invoked, completed, one, new Response.Written(revision)),
-                record(invoked, completed, two, new Response.Written(revision)));
+            return List.of(record(invoked, completed, one, new Response.Written(revision), txn),
+                record(invoked, completed, two, new Response.Written(revision), txn));
         } catch (DemoFailure e) {
-            return List.of(unknown(invoked, one), unknown(invoked, two));
+            seenModRevision.remove(first);
+            seenModRevision.remove(second);
+            return List.of(record(invoked, Long.MAX_VALUE, one, Response.UNKNOWN, txn),
+                record(invoked, Long.MAX_VALUE, two, Response.UNKNOWN, txn));
         }
     }
 
@@ -156,7 +161,11 @@ final class RecordingClient {
     }
 
     private Operation record(long invoked, long completed, Request request, Response response) {
-        Operation op = new Operation(id, invoked, completed, request, response);
+        return record(invoked, completed, request, response, 0);
+    }
+
+    private Operation record(long invoked, long completed, Request request, Response response, long txn) {
+        Operation op = new Operation(id, invoked, completed, request, response, txn);
         history.add(op);
         return op;
     }

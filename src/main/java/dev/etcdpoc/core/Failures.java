@@ -4,10 +4,14 @@ import dev.etcdpoc.recipes.RecipeException;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +52,20 @@ public final class Failures {
     private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
 
     private Failures() {
+    }
+
+    /** Why the file system said no, in words: its exceptions carry the path, and the reason only sometimes. */
+    public static String ofFile(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** A short cause, e.g. "connection refused", "authentication failed: wrong user or password" or "etcdserver: no leader". */

@@ -26,8 +26,11 @@ public final class ResumingWatch implements AutoCloseable {
     public record Seen(long revision, String key) {
     }
 
-    /** One stream of the watch: the revision it was (re)started from, and the events of each of its responses. */
-    public record Segment(long fromRevision, List<List<WatchEvent>> responses) {
+    /**
+     * One stream of the watch: the revision it was (re)started from, the events of each of its responses, and
+     * when each came ({@link System#nanoTime()}).
+     */
+    public record Segment(long fromRevision, List<List<WatchEvent>> responses, List<Long> receivedAt) {
     }
 
     private static final long REOPEN_DELAY_MS = 100;
@@ -62,7 +65,7 @@ public final class ResumingWatch implements AutoCloseable {
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(lastRevision + 1)
             // A member cut off from the leader errors the stream instead of going silent.
             .withRequireLeader(true).build();
-        Segment segment = new Segment(lastRevision + 1, new ArrayList<>());
+        Segment segment = new Segment(lastRevision + 1, new ArrayList<>(), new ArrayList<>());
         segments.add(segment);
         watcher = watch.watch(prefix, option, Watch.listener(r -> onResponse(segment, r), e -> onError(segment, e)));
     }
@@ -77,6 +80,7 @@ public final class ResumingWatch implements AutoCloseable {
             return;
         }
         segment.responses().add(List.copyOf(response.getEvents()));
+        segment.receivedAt().add(System.nanoTime());
         for (WatchEvent event : response.getEvents()) {
             seen.add(new Seen(event.getKeyValue().getModRevision(), text(event.getKeyValue().getKey())));
             lastRevision = Math.max(lastRevision, event.getKeyValue().getModRevision());
@@ -115,7 +119,8 @@ public final class ResumingWatch implements AutoCloseable {
 
     /** Every stream so far, in order, with what it delivered. */
     public synchronized List<Segment> segments() {
-        return segments.stream().map(g -> new Segment(g.fromRevision(), List.copyOf(g.responses()))).toList();
+        return segments.stream().map(g -> new Segment(g.fromRevision(), List.copyOf(g.responses()), List.copyOf(g.receivedAt())))
+            .toList();
     }
 
     /** How often the watch had to be opened again. */

@@ -1,12 +1,10 @@
 package dev.etcdpoc.local;
 
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +34,7 @@ final class DataDirs {
             return root;
         } catch (IOException e) {
             throw new DemoFailure("cannot create a data dir for the throwaway etcd in the temp dir '"
-                + System.getProperty("java.io.tmpdir") + "': " + reason(e) + ". Give Java a writable temp dir "
+                + System.getProperty("java.io.tmpdir") + "': " + Failures.ofFile(e) + ". Give Java a writable temp dir "
                 + "(java -Djava.io.tmpdir=DIR -jar poc.jar), or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.", e);
         }
     }
@@ -93,17 +91,4 @@ final class DataDirs {
         return process.info().startInstant().map(Instant::toEpochMilli);
     }
 
-    /** Why the file system said no, in words: its exceptions carry the path, and the reason only sometimes. */
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "it does not exist";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return String.valueOf(e.getMessage());
-    }
 }

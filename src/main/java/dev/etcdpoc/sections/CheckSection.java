@@ -3,13 +3,16 @@ package dev.etcdpoc.sections;
 import dev.etcdpoc.check.KeyVerdict;
 import dev.etcdpoc.check.LinearizabilityReport;
 import dev.etcdpoc.check.Verdict;
-import dev.etcdpoc.check.WatchReport;
+import dev.etcdpoc.check.history.HistoryFile;
+import dev.etcdpoc.check.timeline.Timeline;
+import dev.etcdpoc.check.timeline.TimelineReport;
 import dev.etcdpoc.checkrun.CheckPlan;
 import dev.etcdpoc.checkrun.CheckRun;
 import dev.etcdpoc.checkrun.StaleRead;
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,8 +20,9 @@ import java.util.Optional;
 /**
  * etcd's consistency claim, checked rather than shown: clients record every call they make on a cluster
  * of the section's own while its members are killed, frozen and cut off, and the recorded history is
- * checked — linearizability key by key, and the watch guarantees. With the control (serializable gets)
- * the checker must find the stale read the run makes certain, and say why it happened.
+ * checked — linearizability with etcd's one revision order across keys, and the watch guarantees. With the
+ * control (serializable gets) the checker must find the stale read the run makes certain, and say why it
+ * happened. On request the run is saved as a history file and drawn as a timeline.
  */
 public final class CheckSection implements Section {
 
@@ -41,8 +45,8 @@ public final class CheckSection implements Section {
         verdict.lines().forEach(line -> out.println("  " + line));
         LinearizabilityReport calls = verdict.linearizability();
         out.println("Verdict: " + calls.operations() + " operations on " + calls.keys().size() + " keys under "
-            + recording.faults() + " faults on " + plan.members() + " members: " + linearizability(calls) + "; "
-            + verdict.watches().watches() + " watches, " + verdict.watches().events() + " events: " + guarantees(verdict.watches()));
+            + recording.faults().size() + " faults on " + plan.members() + " members: " + verdict.headline());
+        writeOutputs(out, plan, recording, verdict);
 
         if (plan.serializableReads()) {
             requireCaught(out, verdict, recording.staleRead().orElseThrow(() -> new DemoFailure(
@@ -73,29 +77,25 @@ public final class CheckSection implements Section {
         }
     }
 
-    private static String linearizability(LinearizabilityReport report) {
-        int bad = report.keys(KeyVerdict.Status.NOT_LINEARIZABLE).size();
-        int undecided = report.keys(KeyVerdict.Status.UNDECIDED).size();
-        if (bad == 0 && undecided == 0) {
-            return "linearizable";
-        }
-        return bad > 0 ? "NOT linearizable (" + bad + " of " + report.keys().size() + " keys)"
-            : "undecided (" + undecided + " of " + report.keys().size() + " keys)";
-    }
-
-    private static String guarantees(WatchReport report) {
-        List<String> held = new ArrayList<>();
-        List<String> broken = new ArrayList<>();
-        for (WatchReport.Property property : WatchReport.Property.values()) {
-            String word = property.name().toLowerCase(Locale.ROOT);
-            if (report.held(property)) {
-                held.add(word);
-            } else {
-                broken.add("NOT " + word);
+    /** What the run was asked to save: its history file, its timeline report. */
+    private static void writeOutputs(PrintStream out, CheckPlan plan, CheckRun.Recording recording, Verdict verdict) {
+        Optional.ofNullable(plan.historyOut()).ifPresent(file -> {
+            try {
+                HistoryFile.write(file, recording.recorded());
+            } catch (IOException e) {
+                throw new DemoFailure("cannot write the history to " + file + ": " + Failures.ofFile(e), e);
             }
-        }
-        held.addAll(broken);
-        return String.join(", ", held);
+            out.println("History written to " + file + " (" + recording.history().size() + " calls; check it again with "
+                + "'poc check-history " + file + "')");
+        });
+        Optional.ofNullable(plan.report()).ifPresent(file -> {
+            try {
+                TimelineReport.write(file, List.of(Timeline.of(recording.title(), recording.recorded(), verdict)));
+            } catch (IOException e) {
+                throw new DemoFailure("cannot write the report to " + file + ": " + Failures.ofFile(e), e);
+            }
+            out.println("Timeline report written to " + file);
+        });
     }
 
     /** None on the demo's etcd: the section writes only to the cluster it starts. */

@@ -6,7 +6,7 @@ package dev.etcdpoc.check;
  */
 final class Calls {
 
-    private static final long MS = 1_000_000;
+    static final long MS = 1_000_000;
 
     private Calls() {
     }

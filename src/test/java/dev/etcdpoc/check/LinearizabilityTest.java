@@ -230,4 +230,20 @@ class LinearizabilityTest {
             cas(2, 4, 5, "k", 7, "b", false, 2),
             cas(2, 6, 7, "k", 2, "b", true, 3));
     }
+
+    @Test
+    void anUnansweredWriteAStaleReadSawStaysInTheWitness() {
+        // The read of b rests on the put of b, which got no answer: the witness keeps it, to say where b came from.
+        Operation unanswered = putUnknown(2, 2, "k", "b");
+        Operation stale = get(4, 8, 9, "k", "b", 3, 5);
+        KeyVerdict verdict = assertViolation(
+            put(1, 0, 1, "k", "a", 2),
+            unanswered,
+            get(3, 4, 5, "k", "b", 3, 3),
+            put(1, 6, 7, "k", "c", 4),
+            stale);
+        assertThat(verdict.witness()).containsExactlyInAnyOrder(unanswered, put(1, 6, 7, "k", "c", 4), stale);
+        assertThat(verdict.reason())
+            .isEqualTo("get returned b@rev3 but the latest write completed before it was c@rev4 (a stale read, or that write was lost)");
+    }
 }

@@ -30,13 +30,19 @@ final class SimulatedHistory {
     private final Map<String, Stored> store = new HashMap<>();
     private final List<Map<String, Long>> lastSeen = new ArrayList<>();
     private final Request[] pending;
+    /** The second put of a client's transaction in flight; null when its call is not one. */
+    private final Request[] pendingSecond;
+    private final int txnPercent;
+    private long txns;
     private final long[] invokedAt;
     private final Response[] answers;
     private long revision = 1;
     private int values;
 
-    private SimulatedHistory(long seed, int keys, int clients, double unknownRate, double failedRate) {
+    private SimulatedHistory(long seed, int keys, int clients, double unknownRate, double failedRate, double txnRate) {
         this.random = new Random(seed);
+        this.txnPercent = (int) Math.round(txnRate * 100);
+        this.pendingSecond = new Request[clients];
         this.keys = keys;
         this.unknownRate = unknownRate;
         this.failedRate = failedRate;
@@ -51,7 +57,13 @@ final class SimulatedHistory {
     /** {@code operations} calls by {@code clients} clients on keys k0..k(keys-1). */
     static List<Operation> generate(long seed, int operations, int keys, int clients, double unknownRate,
                                     double failedRate) {
-        return new SimulatedHistory(seed, keys, clients, unknownRate, failedRate).run(operations);
+        return generate(seed, operations, keys, clients, unknownRate, failedRate, 0);
+    }
+
+    /** As above, with a share {@code txnRate} of the calls two-key transactions (each recorded as two operations). */
+    static List<Operation> generate(long seed, int operations, int keys, int clients, double unknownRate,
+                                    double failedRate, double txnRate) {
+        return new SimulatedHistory(seed, keys, clients, unknownRate, failedRate, txnRate).run(operations);
     }
 
     private List<Operation> run(int operations) {
@@ -71,12 +83,21 @@ final class SimulatedHistory {
             }
             boolean lost = answers[c] == Response.UNKNOWN;
             learn(c, pending[c].key(), answers[c]);
-            history.add(new Operation(c, invokedAt[c], lost ? Long.MAX_VALUE : event.at(), pending[c], answers[c]));
+            long txn = pendingSecond[c] == null ? 0 : ++txns;
+            history.add(new Operation(c, invokedAt[c], lost ? Long.MAX_VALUE : event.at(), pending[c], answers[c], txn));
+            if (pendingSecond[c] != null) {
+                learn(c, pendingSecond[c].key(), answers[c]);
+                history.add(new Operation(c, invokedAt[c], lost ? Long.MAX_VALUE : event.at(), pendingSecond[c], answers[c], txn));
+            }
             // A client whose answer was lost waits out its timeout before the next call.
             events.add(invoke(c, event.at() + (lost ? micros(2000, 3000) : micros(0, 200))));
         }
         for (int c = 0; c < pending.length; c++) {
-            history.add(new Operation(c, invokedAt[c], Long.MAX_VALUE, pending[c], Response.UNKNOWN));
+            long txn = pendingSecond[c] == null ? 0 : ++txns;
+            history.add(new Operation(c, invokedAt[c], Long.MAX_VALUE, pending[c], Response.UNKNOWN, txn));
+            if (pendingSecond[c] != null) {
+                history.add(new Operation(c, invokedAt[c], Long.MAX_VALUE, pendingSecond[c], Response.UNKNOWN, txn));
+            }
         }
         return history;
     }
@@ -93,6 +114,7 @@ final class SimulatedHistory {
     }
 
     private Event invoke(int client, long at) {
+        pendingSecond[client] = null;
         pending[client] = nextRequest(client);
         invokedAt[client] = at;
         return new Event(at + micros(20, 500), client, false);
@@ -101,6 +123,11 @@ final class SimulatedHistory {
     private Request nextRequest(int client) {
         String key = "k" + random.nextInt(keys);
         int kind = random.nextInt(100);
+        if (kind < txnPercent && keys > 1) {
+            int other = (Integer.parseInt(key.substring(1)) + 1 + random.nextInt(keys - 1)) % keys;
+            pendingSecond[client] = new Request.Put("k" + other, "v" + values++);
+            return new Request.Put(key, "v" + values++);
+        }
         if (kind < 40) {
             return new Request.Put(key, "v" + values++);
         }
@@ -120,11 +147,22 @@ final class SimulatedHistory {
         }
         if (roll < failedRate + unknownRate) {
             if (random.nextBoolean()) {
-                apply(pending[client]);
+                apply(client);
             }
             return Response.UNKNOWN;
         }
-        return apply(pending[client]);
+        return apply(client);
+    }
+
+    private Response apply(int client) {
+        if (pendingSecond[client] == null) {
+            return apply(pending[client]);
+        }
+        revision++;
+        for (Request put : List.of(pending[client], pendingSecond[client])) {
+            store.put(put.key(), new Stored(((Request.Put) put).value(), revision));
+        }
+        return new Response.Written(revision);
     }
 
     private Response apply(Request request) {

@@ -26,8 +26,16 @@ class PackageDependenciesTest {
 
     @Test
     void theCheckerUsesTheJdkOnly() {
-        classes().that().resideInAPackage("dev.etcdpoc.check..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.etcdpoc.check..", "java..")
+        classes().that().resideInAPackage("dev.etcdpoc.check")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.etcdpoc.check", "java..")
+            .check(MAIN);
+    }
+
+    @Test
+    void historyFilesAndTimelinesAddJacksonsStreamingJsonOnly() {
+        classes().that().resideInAnyPackage("dev.etcdpoc.check.history..", "dev.etcdpoc.check.timeline..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.etcdpoc.check..", "java..", "com.fasterxml.jackson.core..")
+            .because("the checker is a library of its own: history files and reports take jackson-core, nothing of the demo")
             .check(MAIN);
     }
 
