@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The timeline report opened in a real browser (Debian's chromium-headless-shell, which .ci/run installs;
  * without it the test fails and says so): the page's script draws every call, fault and delivery, and the
- * violation's witness is outlined and named, with its why, on a page that holds two timelines.
+ * violation's witness is outlined and named, with its why, on a page that holds two timelines. Tagged
+ * {@code browser}: {@code mvn verify} needs no browser; {@code mvn surefire:test -Pbrowser} runs it.
  */
+@Tag("browser")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TimelineReportTest {
 
