@@ -15,18 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * A throwaway etcd of 1 to 7 members started from the etcd binary ({@link EtcdBinary}): loopback only,
+ * A throwaway etcd of 1 to 7 members started from the etcd binary ({@link ServerBinary#ETCD}): loopback only,
  * free ports, a temp data dir ({@link DataDirs}), killed by PID and deleted on {@link #close()} — also on
  * Ctrl-C, through a shutdown hook. One member is the demo's embedded default; three make a real Raft
  * cluster whose members can be killed, restarted and (started {@link Setup#partitionable()}) cut off from
  * each other ({@link Partitions}). With {@link ServerTls} the members serve clients over https.
  */
-public final class LocalEtcd implements AutoCloseable {
+public final class LocalEtcd implements AutoCloseable, Breakable {
     /**
      * Raft timings of a cluster: a heartbeat every 100 ms, a new election after 1 s without one, so a dead
      * leader is replaced in about a second. Loopback would allow less, but on a busy 2-core machine
@@ -49,6 +50,9 @@ public final class LocalEtcd implements AutoCloseable {
      */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final InetAddress IPV6_LOOPBACK = ipv6Loopback();
+    /** What to do when there is no etcd binary to start. */
+    public static final String NO_BINARY = "no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
+        + "run scripts/install-etcd.sh (etcd 3.5 into .etcd/)";
 
     /**
      * How the members are set up beyond the defaults (plain http on 127.0.0.1): TLS for clients, the
@@ -86,14 +90,14 @@ public final class LocalEtcd implements AutoCloseable {
     private LocalEtcd() {
     }
 
-    /** True when there is an etcd binary to start ({@link EtcdBinary} says which). */
+    /** True when there is an etcd binary to start ({@link ServerBinary#ETCD} says which). */
     public static boolean binaryAvailable() {
-        return EtcdBinary.find() != null;
+        return ServerBinary.ETCD.find() != null;
     }
 
     /** The etcd version these members run, such as "3.5.30" ("?" when {@code etcd --version} does not say). */
     public String version() {
-        return EtcdBinary.version(members.get(0).binary);
+        return ServerBinary.ETCD.version(members.get(0).binary);
     }
 
     /** Starts {@code size} plain-http members and returns once every one of them reports healthy. */
@@ -124,10 +128,9 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private static LocalEtcd startOnce(int size, Setup setup) {
-        Path etcd = EtcdBinary.find();
+        Path etcd = ServerBinary.ETCD.find();
         if (etcd == null) {
-            throw new DemoFailure("no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
-                + "run scripts/install-etcd.sh (etcd 3.5 into .etcd/)");
+            throw new DemoFailure(NO_BINARY);
         }
         // The hook is in place before the data dir exists, so a Ctrl-C at any moment deletes it.
         LocalEtcd cluster = new LocalEtcd();
@@ -194,11 +197,12 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     public boolean isRunning(int index) {
-        ProcessHandle etcd = members.get(index).etcd;
+        GuardedProcess etcd = members.get(index).etcd;
         return etcd != null && etcd.isAlive();
     }
 
     /** SIGKILL, as a crash or a pulled plug would: no goodbye to the other members. */
+    @Override
     public void kill(int index) {
         members.get(index).stop();
     }
@@ -208,22 +212,37 @@ public final class LocalEtcd implements AutoCloseable {
      * is sent, but nothing answers. {@link #thaw} lets it run again; a kill or {@link #close()} ends it as
      * it is (SIGKILL stops a stopped process too).
      */
+    @Override
     public void freeze(int index) {
         ProcessSignals.send(pid(index), "STOP");
     }
 
     /** SIGCONT: a frozen member runs on, and handles what waited in its sockets meanwhile. */
+    @Override
     public void thaw(int index) {
         ProcessSignals.send(pid(index), "CONT");
     }
 
     /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
+    @Override
     public void restart(int index) {
         LocalMember m = members.get(index);
         if (isRunning(index)) {
             throw new IllegalStateException(m.name + " is still running");
         }
         m.launch();
+    }
+
+    /** Cuts member {@code index} off from its peers through the proxies ({@link Setup#partitionable()} only). */
+    @Override
+    public void cutOff(int index) {
+        partitions().cutOff(index);
+    }
+
+    /** Ends every cut through the proxies ({@link Setup#partitionable()} only). */
+    @Override
+    public void heal() {
+        partitions().heal();
     }
 
     /** The proxies between the members and to their clients, when started {@link Setup#partitionable()}. */
@@ -264,10 +283,22 @@ public final class LocalEtcd implements AutoCloseable {
      * leads, or follow a leader that was replaced; the majority knows better.
      */
     public OptionalInt leader() {
+        return leaderAsked(i -> true);
+    }
+
+    /**
+     * The same, without asking member {@code silent} (frozen or cut off: its answer, if any, would come only
+     * after a probe's timeout of seconds, and the others' majority decides alone).
+     */
+    public OptionalInt leaderWithout(int silent) {
+        return leaderAsked(i -> i != silent);
+    }
+
+    private OptionalInt leaderAsked(IntPredicate asked) {
         Map<String, Integer> selfIds = new HashMap<>();
         Map<String, Integer> votes = new HashMap<>();
         for (int i = 0; i < members.size(); i++) {
-            Optional<MemberProbe.Status> status = isRunning(i) ? probe.status(members.get(i)) : Optional.empty();
+            Optional<MemberProbe.Status> status = isRunning(i) && asked.test(i) ? probe.status(members.get(i)) : Optional.empty();
             if (status.isPresent() && !status.get().leader().equals("0")) {
                 selfIds.put(status.get().self(), i);
                 votes.merge(status.get().leader(), 1, Integer::sum);
