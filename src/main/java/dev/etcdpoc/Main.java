@@ -221,9 +221,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The check section's options without the check section would be silently ignored; and the check
-     * kills, freezes and cuts off the members of the cluster it runs on, so it runs on its own, never on
-     * an etcd given with --endpoints.
+     * The check section's options without the check section would be silently ignored; and the check (and
+     * versus) kills, freezes and cuts off the members of the cluster it runs on, so it runs on its own, never
+     * on an etcd given with --endpoints.
      */
     private void refuseMisplacedCheckOptions(List<Sections.Entry> chosen) {
         boolean checking = chosen.stream().anyMatch(e -> e.name().equals(Sections.CHECK));
@@ -236,6 +236,12 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "check kills, freezes and cuts off the members of the cluster it "
                 + "runs on, so it starts one of its own and never runs on --endpoints: leave --endpoints out, or run check apart "
                 + "from the sections you point at your etcd");
+        }
+        boolean versus = chosen.stream().anyMatch(e -> e.name().equals(Sections.VERSUS));
+        if (versus && spec.commandLine().getParseResult().hasMatchedOption("--endpoints")) {
+            throw new ParameterException(spec.commandLine(), "versus kills, freezes and cuts off members of the etcd and Redis "
+                + "it starts itself, and never runs on --endpoints: leave --endpoints out, or run versus apart from the sections "
+                + "you point at your etcd");
         }
     }
 
