@@ -78,7 +78,7 @@ public final class Main implements Callable<Integer> {
 
     @Parameters(paramLabel = "SECTION", arity = "0..*",
         description = "Sections to run, in the order given, or 'all' (every one but auth, which needs an etcd "
-            + "with auth enabled, and check, which takes tens of seconds). See --list.")
+            + "with auth enabled, and check and versus, which take tens of seconds to minutes). See --list.")
     private List<String> sectionNames = new ArrayList<>();
 
     private Main(Map<String, String> env, PrintStream out, PrintStream err, ClientFactory.BeforeRequest beforeRequest) {

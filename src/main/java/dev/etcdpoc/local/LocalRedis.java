@@ -187,6 +187,16 @@ public final class LocalRedis implements AutoCloseable, Breakable {
         return sentinels.stream().map(s -> new HostAndPort("127.0.0.1", s.port)).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
+    /** The processes this Redis runs now (servers and Sentinels), by PID. */
+    public List<Long> pids() {
+        return Stream.concat(servers.stream(), sentinels.stream()).filter(RedisProcess::isRunning).map(RedisProcess::pid).toList();
+    }
+
+    /** The temp dir that holds every server's and Sentinel's folder, config and log. */
+    public Path dir() {
+        return root;
+    }
+
     /** Every port this Redis listens on: its servers', its proxies' and its Sentinels'. */
     public List<Integer> ports() {
         return Stream.of(servers.stream().map(s -> s.port), proxies.stream().map(LoopbackProxy::port), sentinels.stream().map(s -> s.port))

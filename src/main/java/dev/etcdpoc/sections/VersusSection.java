@@ -15,6 +15,7 @@ public final class VersusSection implements Section {
 
     @Override
     public void run(SectionContext ctx) throws InterruptedException {
+        Versus.requireBinaries();
         PrintStream out = ctx.out();
         out.println("\"Unlike Redis, etcd is strongly consistent\": the same clients record every call on a 3-member etcd and on");
         out.println("Redis with a primary, two replicas and three Sentinels, while the same faults hit each: the leader (primary)");

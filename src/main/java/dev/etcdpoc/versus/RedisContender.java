@@ -29,8 +29,13 @@ final class RedisContender implements Contender {
 
     /** @param connections how many clients and workers share the pool */
     RedisContender(boolean hardened, int connections) {
+        this(LocalRedis.start(hardened ? LocalRedis.Setup.HARDENED : LocalRedis.Setup.AS_CONFIGURED), hardened, connections);
+    }
+
+    /** Around a Redis already started, which {@link #close()} stops. */
+    RedisContender(LocalRedis redis, boolean hardened, int connections) {
         this.hardened = hardened;
-        redis = LocalRedis.start(hardened ? LocalRedis.Setup.HARDENED : LocalRedis.Setup.AS_CONFIGURED);
+        this.redis = redis;
         try {
             calls = new RedisCalls(redis, connections, hardened);
         } catch (RuntimeException e) {

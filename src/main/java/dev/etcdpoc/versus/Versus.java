@@ -19,19 +19,23 @@ public final class Versus {
     private Versus() {
     }
 
-    /**
-     * Runs all three, prints each run and then the table to {@code out}; returns the findings, etcd's first.
-     *
-     * @param clients how to build etcd clients (deadlines)
-     * @throws DemoFailure before anything starts, when there is no etcd or no redis-server binary
-     */
-    public static List<Findings> run(ClientFactory clients, PrintStream out) throws InterruptedException {
+    /** Fails, naming what to install, unless there is an etcd binary and a redis-server to start. */
+    public static void requireBinaries() {
         if (!LocalEtcd.binaryAvailable()) {
             throw new DemoFailure(LocalEtcd.NO_BINARY);
         }
         if (!LocalRedis.binaryAvailable()) {
             throw new DemoFailure(LocalRedis.NO_BINARY);
         }
+    }
+
+    /**
+     * Runs all three, prints each run and then the table to {@code out}; returns the findings, etcd's first.
+     *
+     * @param clients how to build etcd clients (deadlines)
+     */
+    public static List<Findings> run(ClientFactory clients, PrintStream out) throws InterruptedException {
+        requireBinaries();
         int connections = VersusRun.CLIENTS + VersusRun.WORKERS + 2;
         List<Supplier<Contender>> systems = List.of(() -> new EtcdContender(clients), () -> new RedisContender(false, connections),
             () -> new RedisContender(true, connections));
