@@ -15,7 +15,7 @@
 # points LD_LIBRARY_PATH at the unpacked libraries. Needs no root.
 #
 # Why bookworm's 7.0.15: the newer suites' builds need a newer C library than bookworm's 2.36 (trixie's
-# Redis 8.0.2 and Valkey 9.1.2 need glibc 2.38, sid's Redis 8.0.6 needs 2.43), and their libssl3t64.
+# Redis 8.0.2 and sid's Valkey 9.1.2 need glibc 2.38, sid's Redis 8.0.6 needs 2.43), and their libssl3t64.
 #
 # On a machine without apt-get it says what to do and exits 0; the versus section then says the same.
 set -euo pipefail
