@@ -82,7 +82,8 @@ public final class LocalEtcd implements AutoCloseable, Breakable {
 
     private final List<LocalMember> members = new ArrayList<>();
     private final MemberProbe probe = new MemberProbe();
-    private final Thread shutdownHook = new Thread(this::stopAll, "local-etcd-stop");
+    /** In place before the data dir exists, so a Ctrl-C at any moment deletes it. */
+    private final ExitHook exitHook = new ExitHook("local-etcd-stop", this::stopAll);
     private Path root;
     private List<Path> removedLeftovers = List.of();
     private Partitions partitions;
@@ -132,9 +133,7 @@ public final class LocalEtcd implements AutoCloseable, Breakable {
         if (etcd == null) {
             throw new DemoFailure(NO_BINARY);
         }
-        // The hook is in place before the data dir exists, so a Ctrl-C at any moment deletes it.
         LocalEtcd cluster = new LocalEtcd();
-        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.removedLeftovers = DataDirs.removeLeftovers();
             Path root = cluster.createRoot();
@@ -192,6 +191,7 @@ public final class LocalEtcd implements AutoCloseable, Breakable {
         return new Endpoints(List.of(URI.create(members.get(index).clientUrl())));
     }
 
+    @Override
     public long pid(int index) {
         return members.get(index).etcd.pid();
     }
@@ -205,22 +205,6 @@ public final class LocalEtcd implements AutoCloseable, Breakable {
     @Override
     public void kill(int index) {
         members.get(index).stop();
-    }
-
-    /**
-     * SIGSTOP, as a long GC pause or a stuck disk would stop it: its connections stay open and take what
-     * is sent, but nothing answers. {@link #thaw} lets it run again; a kill or {@link #close()} ends it as
-     * it is (SIGKILL stops a stopped process too).
-     */
-    @Override
-    public void freeze(int index) {
-        ProcessSignals.send(pid(index), "STOP");
-    }
-
-    /** SIGCONT: a frozen member runs on, and handles what waited in its sockets meanwhile. */
-    @Override
-    public void thaw(int index) {
-        ProcessSignals.send(pid(index), "CONT");
     }
 
     /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
@@ -331,12 +315,7 @@ public final class LocalEtcd implements AutoCloseable, Breakable {
 
     @Override
     public void close() {
-        stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run: the members are stopped either way
-        }
+        exitHook.runNow();
     }
 
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */

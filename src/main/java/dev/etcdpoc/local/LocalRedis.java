@@ -77,7 +77,8 @@ public final class LocalRedis implements AutoCloseable, Breakable {
     private final Object gate = new Object();
     /** Guarded by gate: the servers cut off now. */
     private final Set<Integer> cut = new HashSet<>();
-    private final Thread shutdownHook = new Thread(this::stopAll, "local-redis-stop");
+    /** In place before the dir exists, so a Ctrl-C at any moment deletes it. */
+    private final ExitHook exitHook = new ExitHook("local-redis-stop", this::stopAll);
     private Path root;
 
     private LocalRedis() {
@@ -110,9 +111,7 @@ public final class LocalRedis implements AutoCloseable, Breakable {
         if (binary == null) {
             throw new DemoFailure(NO_BINARY);
         }
-        // The hook is in place before the dir exists, so a Ctrl-C at any moment deletes it.
         LocalRedis redis = new LocalRedis();
-        Runtime.getRuntime().addShutdownHook(redis.shutdownHook);
         try {
             DataDirs.removeLeftovers();
             redis.launch(binary, setup);
@@ -174,6 +173,7 @@ public final class LocalRedis implements AutoCloseable, Breakable {
         return servers.get(index).name;
     }
 
+    @Override
     public long pid(int index) {
         return servers.get(index).pid();
     }
@@ -376,16 +376,6 @@ public final class LocalRedis implements AutoCloseable, Breakable {
         server.launch();
     }
 
-    @Override
-    public void freeze(int index) {
-        ProcessSignals.send(pid(index), "STOP");
-    }
-
-    @Override
-    public void thaw(int index) {
-        ProcessSignals.send(pid(index), "CONT");
-    }
-
     /** Black-holes the server's proxy: its replicas and the Sentinels no longer reach it, nor it them; clients still do. */
     @Override
     public void cutOff(int index) {
@@ -406,12 +396,7 @@ public final class LocalRedis implements AutoCloseable, Breakable {
 
     @Override
     public void close() {
-        stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run: the processes are stopped either way
-        }
+        exitHook.runNow();
     }
 
     /** SIGKILL: the data is deleted next. */

@@ -18,31 +18,22 @@ import java.util.concurrent.TimeUnit;
  * refused once the lock is gone. The lease is revoked after each hold, which also releases a lock granted
  * after its request had given up.
  */
-final class EtcdLockWorker implements LockWorker {
+final class EtcdLockWorker extends LockWorker {
     static final String LOCK = VersusRun.PREFIX + "lock";
     static final String RECORD = VersusRun.PREFIX + "record";
 
-    private final int id;
     private final Client client;
     private final Duration timeout;
-    private final LockLog log;
-    private int holds;
 
     EtcdLockWorker(int id, Client client, Duration timeout, LockLog log) {
-        this.id = id;
+        super(id, log);
         this.client = client;
         this.timeout = timeout;
-        this.log = log;
     }
 
     @Override
-    public int id() {
-        return id;
-    }
-
-    @Override
-    public void holdOnce() {
-        String token = "w" + id + "." + ++holds;
+    void holdOnce() {
+        String token = nextToken();
         long asked = System.nanoTime();
         long lease;
         try {
@@ -68,34 +59,13 @@ final class EtcdLockWorker implements LockWorker {
         } catch (RecipeException | IllegalStateException notTaken) {
             return;
         }
-        long acquired = System.nanoTime();
-        long validUntil = asked + TimeUnit.MILLISECONDS.toNanos(TTL_MS);
-        LockLog.End end = LockLog.End.RELEASED;
-        for (int i = 1; i <= WRITES; i++) {
-            if (System.nanoTime() >= validUntil) {
-                end = LockLog.End.EXPIRED;
-                break;
-            }
-            String value = token + "/" + i;
-            long invoked = System.nanoTime();
-            LockLog.Outcome outcome;
+        writeWhileHeld(token, asked, System.nanoTime(), value -> {
             try {
-                outcome = lock.write(Op.put(bytes(RECORD), bytes(value), PutOption.DEFAULT)) ? LockLog.Outcome.ACCEPTED : LockLog.Outcome.REFUSED;
+                return lock.write(Op.put(bytes(RECORD), bytes(value), PutOption.DEFAULT)) ? LockLog.Outcome.ACCEPTED : LockLog.Outcome.REFUSED;
             } catch (RecipeException e) {
-                outcome = LockLog.Outcome.UNKNOWN;
+                return LockLog.Outcome.UNKNOWN;
             }
-            long completed = outcome == LockLog.Outcome.UNKNOWN ? Long.MAX_VALUE : System.nanoTime();
-            log.write(new LockLog.Write(id, acquired, invoked, completed, value, outcome));
-            if (outcome == LockLog.Outcome.REFUSED) {
-                end = LockLog.End.LOST;
-                break;
-            }
-        }
-        long releasing = System.nanoTime();
-        if (releasing >= validUntil && end == LockLog.End.RELEASED) {
-            end = LockLog.End.EXPIRED;
-        }
-        log.hold(new LockLog.Hold(id, acquired, Math.min(releasing, validUntil), end));
+        });
         try {
             lock.release();
         } catch (RecipeException e) {

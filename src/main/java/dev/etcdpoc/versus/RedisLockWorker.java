@@ -9,32 +9,23 @@ import redis.clients.jedis.params.SetParams;
  * holds it, a Lua script deletes it only if it still holds this worker's token. The writes to the shared
  * record are plain SETs: Redis's lock has no fencing token for the record to check.
  */
-final class RedisLockWorker implements LockWorker {
+final class RedisLockWorker extends LockWorker {
     static final String LOCK = VersusRun.PREFIX + "lock";
     static final String RECORD = VersusRun.PREFIX + "record";
     static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
     /** The recipe's pause before trying again when the lock is taken, and after a release (so that others get a turn). */
     private static final long RETRY_MS = 5;
 
-    private final int id;
     private final RedisCalls redis;
-    private final LockLog log;
-    private int holds;
 
     RedisLockWorker(int id, RedisCalls redis, LockLog log) {
-        this.id = id;
+        super(id, log);
         this.redis = redis;
-        this.log = log;
     }
 
     @Override
-    public int id() {
-        return id;
-    }
-
-    @Override
-    public void holdOnce() {
-        String token = "w" + id + "." + ++holds;
+    void holdOnce() {
+        String token = nextToken();
         long asked = System.nanoTime();
         RedisCalls.Answer<String> taken = redis.write(j -> j.set(LOCK, token, SetParams.setParams().nx().px(TTL_MS)), "OK"::equals);
         if (!taken.answered() || !"OK".equals(taken.value())) {
@@ -45,27 +36,10 @@ final class RedisLockWorker implements LockWorker {
             pause();
             return;
         }
-        long acquired = System.nanoTime();
-        long validUntil = asked + TimeUnit.MILLISECONDS.toNanos(TTL_MS);
-        LockLog.End end = LockLog.End.RELEASED;
-        for (int i = 1; i <= WRITES; i++) {
-            if (System.nanoTime() >= validUntil) {
-                end = LockLog.End.EXPIRED;
-                break;
-            }
-            String value = token + "/" + i;
-            long invoked = System.nanoTime();
+        writeWhileHeld(token, asked, System.nanoTime(), value -> {
             RedisCalls.Answer<String> written = redis.write(j -> j.set(RECORD, value), ok -> true);
-            long completed = written.unknown() ? Long.MAX_VALUE : System.nanoTime();
-            LockLog.Outcome outcome = written.answered() ? LockLog.Outcome.ACCEPTED
-                : written.failed() ? LockLog.Outcome.REFUSED : LockLog.Outcome.UNKNOWN;
-            log.write(new LockLog.Write(id, acquired, invoked, completed, value, outcome));
-        }
-        long releasing = System.nanoTime();
-        if (releasing >= validUntil) {
-            end = LockLog.End.EXPIRED;
-        }
-        log.hold(new LockLog.Hold(id, acquired, Math.min(releasing, validUntil), end));
+            return written.answered() ? LockLog.Outcome.ACCEPTED : written.failed() ? LockLog.Outcome.REFUSED : LockLog.Outcome.UNKNOWN;
+        });
         release(token);
         pause();
     }
