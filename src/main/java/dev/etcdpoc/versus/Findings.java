@@ -63,14 +63,19 @@ public record Findings(VersusRun.Recording recording, Optional<LinearizabilityRe
         return lock.nonHolderWrites().size();
     }
 
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
     /** The verdict in one line: each anomaly counted, or plainly that there was none. */
     public String summary() {
         if (anomalies() == 0) {
             return label() + ": " + (clean() ? "nothing found" : "no anomaly found here, but the checker said " + linearizable())
                 + " this run";
         }
-        return label() + ": " + lost() + " acknowledged writes lost, " + stale() + " stale reads, " + overlaps()
-            + " times two workers held the lock at once, " + nonHolderWrites() + " writes accepted from a worker that no longer held it"
+        return label() + ": " + count(lost(), "acknowledged write") + " lost, " + count(stale(), "stale read") + ", "
+            + count(overlaps(), "lock overlap") + " (two workers holding it at once), " + count(nonHolderWrites(), "write")
+            + " accepted from a worker that no longer held the lock"
             + (linearizability.isPresent() ? "; linearizable: " + linearizable() : "");
     }
 }

@@ -39,7 +39,7 @@ class VersusSectionFaultTest {
 
         assertThat(run.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err()).isZero();
         assertThat(run.err()).as("stderr").isEmpty();
-        run.line("^etcd 3\\.5\\.\\d+: 3 members \\(m0, m1, m2\\)$");
+        run.line("^etcd 3\\.\\d+\\.\\d+: 3 members \\(m0, m1, m2\\)$");
         run.line("^Redis 7\\.0\\.\\d+: a primary, two replicas, three Sentinels, as configured$");
         run.line("^Redis 7\\.0\\.\\d+: a primary, two replicas, three Sentinels, hardened$");
         run.line("^  heartbeat-interval 100 ms, election-timeout 1000 ms");
