@@ -1,5 +1,7 @@
 package dev.etcdpoc;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 
@@ -26,5 +28,20 @@ final class Logging {
                 System.setProperty("org.slf4j.simpleLogger.log." + pkg, "info");
             }
         }
+    }
+
+    /**
+     * From here on no library writes to stderr: the run's last line has been said. gRPC logs a "Panic!"
+     * when a channel still reconnecting finds its event loop ended (GrpcSharedEventLoops ends them just
+     * before the exit), and any library may log while a signal's shutdown closes clients under it; either
+     * would follow the one line the run promises. java.util.logging's console handler holds the stderr it
+     * was made with, so it is removed; slf4j-simple and uncaught-exception traces write to whatever
+     * System.err is, so that becomes a sink. Main keeps the stream it was handed, for its own last line.
+     */
+    static void silence() {
+        System.err.flush();
+        LogManager.getLogManager().reset();
+        LogManager.getLogManager().getLogger("").setLevel(Level.OFF);
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
     }
 }

@@ -97,7 +97,10 @@ public final class Main implements Callable<Integer> {
         // Options before 'bench' are refused, so a benchmark run has it first.
         NettyProperties.set(args.length > 0 && args[0].equals("bench"));
         ClassPreload.start();
+        // A signal ends the run through the shutdown hooks, which close clients while libraries still run.
+        Runtime.getRuntime().addShutdownHook(new Thread(Logging::silence, "silence-libraries-on-exit"));
         int code = execute(args, System.getenv(), System.out, System.err);
+        Logging.silence();
         GrpcSharedEventLoops.endBeforeExit();
         System.exit(code);
     }
@@ -191,7 +194,7 @@ public final class Main implements Callable<Integer> {
                     // Nobody else can use an etcd this run started: no turn to wait for, no data of others.
                     run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), true, check.plan()));
                 } else {
-                    try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), err)) {
+                    try (OneRunAtATime turn = OneRunAtATime.take(etcd.client(), etcd.clients().timeout(), etcd.clients().namespace(), err)) {
                         ExistingKeys.refuseIfAny(etcd.client(), keys, etcd.clients().namespace(), etcd.clients().timeout());
                         run(chosen, new SectionContext(etcd.client(), out, etcd.clients(), etcd.endpoints(), compactHistory,
                             check.plan()));

@@ -34,6 +34,7 @@ final class OneRunAtATime implements AutoCloseable {
 
     /** An uncontended lock answers in a round trip; a wait longer than this is worth a word on stderr. */
     private static final Duration SAY_WAITING_AFTER = Duration.ofMillis(300);
+    private static final String HELD = "(the turn of one demo run at a time) is held";
 
     private final KeptAliveLease lease;
 
@@ -41,8 +42,13 @@ final class OneRunAtATime implements AutoCloseable {
         this.lease = lease;
     }
 
-    /** Waits (saying so on {@code notices}) while another run holds the turn, at most {@link #PATIENCE}. */
-    static OneRunAtATime take(Client client, Duration timeout, PrintStream notices) {
+    /**
+     * Waits (saying so on {@code notices}) while another run holds the turn, at most {@link #PATIENCE}; fails at
+     * once when the turn is held by a key without a lease, which no run ever deletes.
+     *
+     * @param namespace the client's key prefix, to name the key as etcdctl sees it
+     */
+    static OneRunAtATime take(Client client, Duration timeout, String namespace, PrintStream notices) {
         KeptAliveLease lease = KeptAliveLease.grant(client, "this run's turn", TTL_SECONDS, Await.requestWait(timeout));
         try {
             long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -53,6 +59,9 @@ final class OneRunAtATime implements AutoCloseable {
                 CompletableFuture<LockResponse> call = client.getLockClient().lock(bytes(LOCK), lease.id());
                 if (!told && !answeredWithin(call, SAY_WAITING_AFTER)) {
                     Optional<OldestContender> other = OldestContender.other(client, LOCK, lease.id(), timeout);
+                    if (other.isPresent() && other.get().leaseless()) {
+                        throw other.get().leaselessFailure(LOCK, HELD, namespace);
+                    }
                     if (other.isPresent()) {
                         notices.println("poc: another demo run is using this etcd (its turn: " + other.get()
                             + "); waiting for it, at most " + Durations.format(PATIENCE));
@@ -71,6 +80,9 @@ final class OneRunAtATime implements AutoCloseable {
                         ? OldestContender.other(client, LOCK, lease.id(), timeout) : Optional.empty();
                     if (other.isEmpty()) {
                         throw e;
+                    }
+                    if (other.get().leaseless()) {
+                        throw other.get().leaselessFailure(LOCK, HELD, namespace);
                     }
                     if (System.nanoTime() > deadline) {
                         throw new DemoFailure("another demo run has used this etcd for over " + Durations.format(PATIENCE)

@@ -102,6 +102,7 @@ final class RetryInterceptor implements ClientInterceptor {
         /** When the spell of refusals for want of a leader began, with no answer since; 0: none. */
         private final AtomicLong leaderlessSince = new AtomicLong();
         private volatile long lastNoLeaderNanos;
+        private final AtomicLong raftTermSeen = new AtomicLong();
 
         ClientMemory(Duration timeout, boolean severalMembers, GrantedLeases leases, LatestRevision revisionSeen) {
             this.timeout = timeout;
@@ -155,7 +156,11 @@ final class RetryInterceptor implements ClientInterceptor {
         void answered(Object request, Object answer) {
             unavailable = false;
             leaderlessSince.set(0);
-            revisionSeen.saw(headerRevision(answer));
+            ResponseHeader header = header(answer);
+            if (header != null) {
+                revisionSeen.saw(header.getRevision());
+                raftTermSeen.accumulateAndGet(header.getRaftTerm(), Math::max);
+            }
             if (leases != null && answer instanceof LeaseGrantResponse granted) {
                 leases.granted(granted.getID());
             } else if (leases != null && request instanceof LeaseRevokeRequest revoke) {
@@ -167,15 +172,20 @@ final class RetryInterceptor implements ClientInterceptor {
             PAUSES.schedule(action, millis, TimeUnit.MILLISECONDS);
         }
 
-        /** The revision in an etcd answer's header (every etcd answer has one), or 0. */
-        private static long headerRevision(Object answer) {
+        /** The highest raft term an answer to this client named: etcd's leader changed if a member names a higher one. */
+        long raftTermSeen() {
+            return raftTermSeen.get();
+        }
+
+        /** An etcd answer's header (every etcd answer has one), or null. */
+        private static ResponseHeader header(Object answer) {
             if (answer instanceof MessageOrBuilder message) {
                 Descriptors.FieldDescriptor field = message.getDescriptorForType().findFieldByName("header");
                 if (field != null && message.hasField(field) && message.getField(field) instanceof ResponseHeader header) {
-                    return header.getRevision();
+                    return header;
                 }
             }
-            return 0;
+            return null;
         }
     }
 }

@@ -47,6 +47,9 @@ import javax.net.ssl.SSLException;
  *   remove, defragment, alarms)
  * </pre>
  *
+ * A lock or a campaign refused with "required revision has been compacted" is sent again at once: etcd
+ * waits for the older contenders with a watch from the revision it read them at, which another client's
+ * compaction can refuse, and the contender's key, on the caller's lease, keeps its place.
  * (*) etcd refused before it proposed anything: "no leader", "raft proposal dropped", "too many
  * requests", "leader changed" on a read; or, with several members, a connection that could not be
  * made. Such failures come back at once: the next attempt follows a short pause (50 ms, doubling to
@@ -143,6 +146,7 @@ final class RetryPolicy {
      * expired context's own error (status UNKNOWN) when a read waited for a leader that was cut off.
      */
     private static final String DEADLINE_SEEN_BY_SERVER = "context deadline exceeded";
+    private static final String COMPACTED = "required revision has been compacted";
     /** How etcd's own answers begin; a gRPC status without it is about the connection. */
     private static final String ETCD = "etcdserver: ";
 
@@ -283,9 +287,14 @@ final class RetryPolicy {
             return description.contains("already exists");
         }
         if (name.endsWith("/Compact")) {
-            return description.contains("required revision has been compacted");
+            return description.contains(COMPACTED);
         }
         return false;
+    }
+
+    /** True when etcd refused the request because a revision it needed was compacted. */
+    static boolean isCompacted(Status status) {
+        return String.valueOf(status.getDescription()).contains(COMPACTED);
     }
 
     /** True when a lease grant was refused because a lease with the ID it asked for exists. */

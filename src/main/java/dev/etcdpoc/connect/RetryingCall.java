@@ -1,6 +1,7 @@
 package dev.etcdpoc.connect;
 
 import dev.etcdpoc.core.Await;
+import dev.etcdpoc.core.Failures;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -49,6 +50,10 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      * takes no proposal then, and a linearizable read cannot be served either.
      */
     private static final Metadata.Key<String> REQUIRE_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
+    /** When an unanswered attempt's member is first asked for its status, and then how often. */
+    private static final long LOOK_AFTER_MS = 1000;
+    /** How often a client's first attempt looks whether it has been sent, to ask its member for the term it was sent in. */
+    private static final long FIRST_CONNECTION_MS = 50;
     /** The one try a request gets while etcd was just found unavailable: enough for a healthy etcd to answer. */
     private static final long UNAVAILABLE_TRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -71,9 +76,13 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private long firstRefusalNanos;
     private volatile ClientCall<?, ?> current;
     /** The member the latest attempt went to, as the load balancer picked it (null before the pick). */
-    private AtomicReference<Object> lastPicked = new AtomicReference<>();
-    private Object lastMember;
+    private AtomicReference<SkipSilentMembers.Pick> lastPicked = new AtomicReference<>();
+    private SkipSilentMembers.Pick lastMember;
     private volatile boolean cancelled;
+    /** With one member: a status probe found it silent while an attempt waited, so there is nothing to send again to. */
+    private volatile boolean aloneAndSilent;
+    /** The latest attempt was never sent: no connection to a member became ready before its deadline. */
+    private volatile boolean unsent;
 
     RetryingCall(Channel channel, MethodDescriptor<Q, R> method, CallOptions options, RetryInterceptor.ClientMemory memory) {
         this.channel = channel;
@@ -138,7 +147,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
 
     /** {@code with}, avoiding the member of the previous attempt, and noting the member this one goes to. */
     private CallOptions elsewhere(CallOptions with) {
-        AtomicReference<Object> picked = new AtomicReference<>();
+        AtomicReference<SkipSilentMembers.Pick> picked = new AtomicReference<>();
         CallOptions options = (lastMember == null ? with : with.withOption(SkipSilentMembers.AVOIDED, lastMember))
             .withOption(SkipSilentMembers.PICKED, picked);
         lastPicked = picked;
@@ -165,6 +174,13 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             }
             return;
         }
+        if (RetryPolicy.waitsByDesign(method) && RetryPolicy.isCompacted(status) && timeLeftForAnother()) {
+            // etcd waits for the older contenders' keys to go with a watch from the revision it read them at,
+            // which another client's compaction can refuse. The contender's key is on the caller's lease, so
+            // asked again etcd finds it, in the same place in the queue, and waits again.
+            attempt(options);
+            return;
+        }
         if (outcomeUnknown && RetryPolicy.doneByEarlierAttempt(method, status)) {
             finish(Status.OK, method.parseResponse(new ByteArrayInputStream(new byte[0])));
             return;
@@ -175,6 +191,13 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
             return;
         }
         boolean noAnswer = RetryPolicy.isNoAnswer(status);
+        if (noAnswer && !memory.severalMembers() && (aloneAndSilent || unsent)) {
+            // The only member did not even answer a status request, or never got a connection ready (it accepts
+            // TCP and says nothing): another attempt there would wait out its deadline too.
+            memory.foundUnavailable();
+            finish(status, null);
+            return;
+        }
         if (!noAnswer) {
             // Failed at once (no leader, a connection refused or dropped): such failures for longer than an
             // election takes are members that stay without a leader (no quorum, or cut off) or out of reach,
@@ -237,7 +260,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      * deadline) and the request goes elsewhere.
      */
     private void askHolder(RetryPolicy.Outcome outcome, Status unanswered) {
-        Object holder = lastMember;
+        SkipSilentMembers.Pick holder = lastMember;
         send(MaintenanceGrpc.getStatusMethod(), StatusRequest.getDefaultInstance(), options.withOption(SkipSilentMembers.PREFERRED, holder),
             SkipSilentMembers.STATUS_PROBE.toNanos(), (status, answer) -> {
                 if (cancelled) {
@@ -257,7 +280,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      */
     private void settle(WriteCheck check, Status unanswered) {
         CallOptions readOptions = elsewhere(options);
-        AtomicReference<Object> answeredBy = lastPicked;
+        AtomicReference<SkipSilentMembers.Pick> answeredBy = lastPicked;
         call(KVGrpc.getTxnMethod(), check.read(), readOptions, (status, read) -> {
             if (cancelled) {
                 finish(Status.CANCELLED, null);
@@ -286,7 +309,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
      * was sent; if somebody did, it fails as unanswered, saying why it was not sent again.
      */
     private void deleteIfUnchanged(GuardedDelete guarded, Status unanswered) {
-        AtomicReference<Object> answeredBy = lastPicked;
+        AtomicReference<SkipSilentMembers.Pick> answeredBy = lastPicked;
         call(KVGrpc.getTxnMethod(), guarded.txn(seenBefore), elsewhere(options), (status, answer) -> {
             lastMember = answeredBy.get();
             if (cancelled) {
@@ -400,7 +423,104 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
     private <A, B> void call(MethodDescriptor<A, B> what, A message, CallOptions with, Answer done) {
         long deadline = attempts++ == 0 ? memory.timeout().toNanos()
             : RetryPolicy.waitsByDesign(what) ? Long.MAX_VALUE : memory.timeout().toNanos() / 2;
-        send(what, message, with, deadline, done);
+        Attempt attempt = new Attempt(with.getOption(SkipSilentMembers.PICKED), RetryPolicy.needsLeader(what, message),
+            memory.raftTermSeen());
+        send(what, message, with, deadline, (status, answer) -> {
+            attempt.closed = true;
+            // Never sent: no connection to the member became ready within the attempt's deadline.
+            unsent = with.getOption(SkipSilentMembers.PICKED) != null && attempt.picked.get() == null;
+            done.accept(attempt.givenUp != null ? Status.DEADLINE_EXCEEDED.withDescription(attempt.givenUp) : status, answer);
+        });
+        attempt.call = current;
+        if (with.getOption(SkipSilentMembers.PICKED) == null) {
+            return;   // a follow-up of an attempt's (a lease's TTL read), sent wherever round robin puts it
+        }
+        SkipSilentMembers.Pick picked = attempt.picked.get();
+        // A member already silent when picked (every member was) is asked at once, and so is the member of a client's
+        // first request (which term the attempt is sent in); any other once the attempt is slow.
+        lookAfter(attempt, picked != null && picked.silentWhenPicked() || attempt.firstTerm == 0 ? 0
+            : Math.min(LOOK_AFTER_MS, TimeUnit.NANOSECONDS.toMillis(Math.min(deadline, endNanos - System.nanoTime())) / 2));
+    }
+
+    /**
+     * An attempt still unanswered after {@code delayMs}: its member is asked for its status (from its own state, no
+     * leader needed). One that does not answer that either is silent (frozen, or not etcd); one without a leader
+     * cannot serve what needs one (cut off from its peers, or no quorum); one whose raft term rose since the
+     * attempt was sent (the client's latest answer's term) has a new leader, and may have forwarded the attempt
+     * to the old one, where it is lost
+     * (etcd itself says "request timed out" only seconds later). A silent member or one without a leader is given up
+     * on at once where another member can be asked, as if the attempt's deadline had passed, and a new term
+     * anywhere; the next attempt follows the request's rule (a write is read back first). A member that serves in
+     * the same term is asked again a second later. With one member, a silent one ends the request at its deadline
+     * instead of getting another attempt (at once, if it was silent before the attempt was sent).
+     */
+    private void lookAfter(Attempt attempt, long delayMs) {
+        memory.later(delayMs, () -> {
+            if (attempt.closed || cancelled) {
+                return;
+            }
+            SkipSilentMembers.Pick pick = attempt.picked.get();
+            if (pick == null) {
+                // Not sent yet: no connection to a member so far (a client's first request, or none answers).
+                lookAfter(attempt, attempt.firstTerm == 0 ? FIRST_CONNECTION_MS : LOOK_AFTER_MS);
+                return;
+            }
+            pick.probe(found -> {
+                if (attempt.closed || cancelled) {
+                    return;
+                }
+                boolean several = memory.severalMembers();
+                if (found.state() == SkipSilentMembers.Probed.SILENT) {
+                    aloneAndSilent = !several;
+                    if (several || pick.silentWhenPicked()) {
+                        attempt.giveUp("its member stopped answering (not even a status request within "
+                            + SkipSilentMembers.STATUS_PROBE.toSeconds() + "s)");
+                    }
+                } else if (found.state() == SkipSilentMembers.Probed.NO_LEADER && attempt.needsLeader && several) {
+                    attempt.giveUp("its member has no leader (cut off from its peers, or no quorum)");
+                } else if (found.state() == SkipSilentMembers.Probed.SERVING && attempt.needsLeader && attempt.termRose(found.raftTerm())) {
+                    attempt.giveUp("etcd elected a new leader while it waited (raft term " + attempt.firstTerm + " to "
+                        + found.raftTerm() + "), and the old one may have taken it down with it");
+                } else {
+                    lookAfter(attempt, LOOK_AFTER_MS);
+                }
+            });
+        });
+    }
+
+    /** One attempt in flight: whether it was answered, and why it was given up on, if it was. */
+    private static final class Attempt {
+        private final AtomicReference<SkipSilentMembers.Pick> picked;
+        private final boolean needsLeader;
+        private volatile ClientCall<?, ?> call;
+        private volatile boolean closed;
+        private volatile String givenUp;
+        /** The raft term it was sent in, as far as the client knows; 0 until a status answer names one. */
+        private volatile long firstTerm;
+
+        /** @param term the raft term of the client's latest answer, 0 before any: the first probe's then */
+        Attempt(AtomicReference<SkipSilentMembers.Pick> picked, boolean needsLeader, long term) {
+            this.picked = picked != null ? picked : new AtomicReference<>();   // none: the attempt is not looked after
+            this.needsLeader = needsLeader;
+            this.firstTerm = term;
+        }
+
+        /** True when {@code term} is above the one it was sent in (which the first status answer gives, if the client knew none). */
+        boolean termRose(long term) {
+            if (firstTerm == 0) {
+                firstTerm = term;
+                return false;
+            }
+            return term > firstTerm;
+        }
+
+        void giveUp(String why) {
+            givenUp = Failures.GIVEN_UP + why;
+            ClientCall<?, ?> inFlight = call;
+            if (inFlight != null) {
+                inFlight.cancel(why, null);
+            }
+        }
     }
 
     /** Sends {@code message} with a deadline of {@code deadlineNanos}, at most the request's time left. */
@@ -413,22 +533,7 @@ final class RetryingCall<Q, R> extends ClientCall<Q, R> {
         if (RetryPolicy.needsLeader(what, message)) {
             copy.put(REQUIRE_LEADER, "true");
         }
-        call.start(new Listener<B>() {
-            private B answer;
-
-            @Override
-            public void onMessage(B message) {
-                answer = message;
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.accept(status, status.isOk() ? answer : null);
-            }
-        }, copy);
-        call.request(1);
-        call.sendMessage(message);
-        call.halfClose();
+        OneAnswer.send(call, copy, message, done::accept);
     }
 
     private interface Answer {

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * jetcd's round robin over the members, minus the members that just let a request run past its
@@ -45,14 +46,14 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SkipSilentMembers extends LoadBalancerProvider {
     static final String NAME = "poc_round_robin_skip_silent";
     /** On a call's options: the picker stores the member it chose there (the member a check was answered by). */
-    static final CallOptions.Key<AtomicReference<Object>> PICKED = CallOptions.Key.create("poc-picked-member");
+    static final CallOptions.Key<AtomicReference<Pick>> PICKED = CallOptions.Key.create("poc-picked-member");
     /** On a call's options: send it to this member (one that just answered), unless that one became a suspect. */
-    static final CallOptions.Key<Object> PREFERRED = CallOptions.Key.create("poc-preferred-member");
+    static final CallOptions.Key<Pick> PREFERRED = CallOptions.Key.create("poc-preferred-member");
     /**
      * On a call's options: not to this member (the one an earlier attempt got nothing from) while another
      * is ready. A suspect is skipped anyway; this also covers the moment before gRPC reports the stream closed.
      */
-    static final CallOptions.Key<Object> AVOIDED = CallOptions.Key.create("poc-avoided-member");
+    static final CallOptions.Key<Pick> AVOIDED = CallOptions.Key.create("poc-avoided-member");
     private static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
      * How long a probe of a member waits: its own status (and a quorum read, with a leader) comes back in
@@ -140,6 +141,10 @@ final class SkipSilentMembers extends LoadBalancerProvider {
             silentUntil.put(member, System.nanoTime() + SUSPECT_NANOS);
         }
 
+        void refusing(LoadBalancer.Subchannel member) {
+            refusingUntil.put(member, System.nanoTime() + SUSPECT_NANOS);
+        }
+
         /**
          * A member just let a request run past its deadline ({@code silent}), or every member is silent
          * ({@code null}). The silent one may be frozen, or a healthy follower that waited for a frozen
@@ -158,27 +163,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                 if (member == silent) {
                     continue;
                 }
-                ClientCall<StatusRequest, StatusResponse> call;
-                try {
-                    // The subchannel's own channel: an RPC of the load balancer's, on the member's connection.
-                    call = member.asChannel().newCall(MaintenanceGrpc.getStatusMethod(),
-                        CallOptions.DEFAULT.withDeadlineAfter(STATUS_PROBE.toMillis(), TimeUnit.MILLISECONDS));
-                } catch (RuntimeException shutDown) {
-                    continue;
-                }
-                call.start(new ClientCall.Listener<>() {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                            silent(member);
-                        } else if (status.isOk()) {
-                            silentUntil.remove(member);
-                        }
-                    }
-                }, new Metadata());
-                call.request(1);
-                call.sendMessage(StatusRequest.getDefaultInstance());
-                call.halfClose();
+                new Pick(member, this, false).probe(found -> { });
             }
         }
 
@@ -272,7 +257,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                                 silent(member);
                                 probeOthers(member);
                             } else if (RetryPolicy.cannotServe(status)) {
-                                refusingUntil.put(member, System.nanoTime() + SUSPECT_NANOS);
+                                refusing(member);
                             } else if (status.isOk()) {
                                 silentUntil.remove(member);
                                 refusingUntil.remove(member);
@@ -282,6 +267,76 @@ final class SkipSilentMembers extends LoadBalancerProvider {
                     };
                 }
             };
+        }
+    }
+
+    /** What a status probe of one member found: its state, and the raft term it is in (0 without an answer). */
+    record Found(Probed state, long raftTerm) {
+    }
+
+    /** A member's state, as a status probe found it. */
+    enum Probed {
+        /** It answered, with a leader. */
+        SERVING,
+        /** It answered, and has no leader: it cannot serve what needs one (cut off from its peers, or no quorum). */
+        NO_LEADER,
+        /** No answer within {@link #STATUS_PROBE}: frozen, or something that is not etcd. */
+        SILENT,
+        /** Anything else: a broken connection, a refusal; nothing to conclude. */
+        OTHER
+    }
+
+    /**
+     * The member one call was sent to, as the picker chose it: whether it was already silent then (every
+     * member was, or the call asked for it), and a way to ask it for its status — the member itself, not
+     * whichever one round robin would pick — telling the suspects what it found.
+     */
+    static final class Pick {
+        private final LoadBalancer.Subchannel member;
+        private final Suspects suspects;
+        private final boolean silentWhenPicked;
+
+        private Pick(LoadBalancer.Subchannel member, Suspects suspects, boolean silentWhenPicked) {
+            this.member = member;
+            this.suspects = suspects;
+            this.silentWhenPicked = silentWhenPicked;
+        }
+
+        /** True when the member had let a request or a watch go unanswered before this call was sent to it. */
+        boolean silentWhenPicked() {
+            return silentWhenPicked;
+        }
+
+        /**
+         * Asks the member for its status (answered from its own state, no leader needed), within {@link #STATUS_PROBE}:
+         * on the subchannel's own channel, an RPC of the load balancer's on the member's connection. What it finds
+         * marks the member: silent, refusing (no leader), or neither.
+         */
+        void probe(Consumer<Found> found) {
+            ClientCall<StatusRequest, StatusResponse> call;
+            try {
+                call = member.asChannel().newCall(MaintenanceGrpc.getStatusMethod(),
+                    CallOptions.DEFAULT.withDeadlineAfter(STATUS_PROBE.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (RuntimeException shutDown) {
+                found.accept(new Found(Probed.OTHER, 0));
+                return;
+            }
+            OneAnswer.send(call, new Metadata(), StatusRequest.getDefaultInstance(), (closed, status) -> {
+                if (status != null) {
+                    suspects.silentUntil.remove(member);
+                    if (status.getLeader() == 0) {
+                        suspects.refusing(member);
+                    } else {
+                        suspects.refusingUntil.remove(member);
+                    }
+                    found.accept(new Found(status.getLeader() == 0 ? Probed.NO_LEADER : Probed.SERVING, status.getRaftTerm()));
+                } else if (closed.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                    suspects.silent(member);
+                    found.accept(new Found(Probed.SILENT, 0));
+                } else {
+                    found.accept(new Found(Probed.OTHER, 0));
+                }
+            });
         }
     }
 
@@ -319,14 +374,14 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         @Override
         public LoadBalancer.PickResult pickSubchannel(LoadBalancer.PickSubchannelArgs args) {
             LoadBalancer.PickResult pick = roundRobinSkippingSuspects(args);
-            if (args.getCallOptions().getOption(PREFERRED) instanceof LoadBalancer.Subchannel preferred
-                && !suspects.contains(preferred)) {
-                pick = LoadBalancer.PickResult.withSubchannel(preferred);
+            Pick preferred = args.getCallOptions().getOption(PREFERRED);
+            if (preferred != null && !suspects.contains(preferred.member)) {
+                pick = LoadBalancer.PickResult.withSubchannel(preferred.member);
             }
             LoadBalancer.Subchannel member = pick.getSubchannel();
-            AtomicReference<Object> picked = args.getCallOptions().getOption(PICKED);
+            AtomicReference<Pick> picked = args.getCallOptions().getOption(PICKED);
             if (picked != null && member != null) {
-                picked.set(member);
+                picked.set(new Pick(member, suspects, suspects.isSilent(member)));
             }
             return member == null ? pick
                 : LoadBalancer.PickResult.withSubchannel(member, suspects.watching(member, pick.getStreamTracerFactory(),
@@ -339,7 +394,7 @@ final class SkipSilentMembers extends LoadBalancerProvider {
          * and a member that answers is the first to serve again.
          */
         private LoadBalancer.PickResult roundRobinSkippingSuspects(LoadBalancer.PickSubchannelArgs args) {
-            Object avoided = args.getCallOptions().getOption(AVOIDED);
+            Pick avoided = args.getCallOptions().getOption(AVOIDED);
             LoadBalancer.PickResult best = null;
             int bestRank = Integer.MAX_VALUE;
             for (int i = 0; i < TRIES && bestRank > 0; i++) {
@@ -360,8 +415,8 @@ final class SkipSilentMembers extends LoadBalancerProvider {
         }
 
         /** 0: no suspect; 1: refuses; 2: the member the previous attempt got nothing from; 3: silent. */
-        private int rank(LoadBalancer.Subchannel member, Object avoided) {
-            return suspects.isSilent(member) ? 3 : member == avoided ? 2 : suspects.isRefusing(member) ? 1 : 0;
+        private int rank(LoadBalancer.Subchannel member, Pick avoided) {
+            return suspects.isSilent(member) ? 3 : avoided != null && member == avoided.member ? 2 : suspects.isRefusing(member) ? 1 : 0;
         }
     }
 }

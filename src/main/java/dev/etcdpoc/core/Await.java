@@ -67,7 +67,11 @@ public final class Await {
      * deadline that passed is named, with the {@code timeout} of each try.
      */
     public static DemoFailure failure(String what, Throwable cause, Duration timeout) {
-        if (Failures.status(cause).getCode() == Status.Code.DEADLINE_EXCEEDED) {
+        Status status = Failures.status(cause);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && String.valueOf(status.getDescription()).startsWith(Failures.GIVEN_UP)) {
+            return new DemoFailure(what + ": no answer from etcd: " + status.getDescription().substring(Failures.GIVEN_UP.length()), cause);
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             return noAnswer(what, timeout, cause);
         }
         return new DemoFailure(what + ": " + Failures.describe(cause), cause);

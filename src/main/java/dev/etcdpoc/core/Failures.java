@@ -39,6 +39,11 @@ public final class Failures {
     private static final String TLS_HANDSHAKE_PENDING = "ClientTlsHandler";
     private static final String RESET = "Connection reset";
     private static final String HTTPS_TO_PLAIN = "https to a plain-http etcd: use http:// or enable TLS on etcd";
+    /**
+     * How the retry layer begins the description of an attempt it gave up on before its deadline (its member
+     * stopped answering, or lost its leader): a deadline-exceeded status, with why.
+     */
+    public static final String GIVEN_UP = "given up before its deadline: ";
     private static final int MAX_CAUSES = 32;
     private static final Pattern HOST_MISMATCH = Pattern.compile("No (?:subject alternative (?:DNS )?names? matching|name matching) (?:IP address )?(\\S+) found");
 

@@ -1,5 +1,7 @@
 package dev.etcdpoc.local;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +117,12 @@ final class LocalMember {
         }
     }
 
+    /** Why the member stopped or failed to start, as its log says (see {@link EtcdLog}), after "; "; empty if it says nothing. */
     String logTail() {
-        return GuardedProcess.logTail(log());
+        try {
+            return EtcdLog.reason(Files.readAllLines(log()));
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

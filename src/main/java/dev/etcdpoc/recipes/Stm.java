@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -24,7 +25,8 @@ import java.util.function.Function;
  * Software transactional memory: a transaction over several keys that reads what it needs, decides, and
  * writes, as if it ran alone (serializable). Reads come from one revision (the first read's), writes are
  * buffered, and the commit is one etcd txn that applies the writes only if no key read or written changed
- * since that revision; if one did, the whole body runs again from fresh reads. So a transfer between two
+ * since that revision; if one did, or another client compacted that revision away while the body read, the
+ * whole body runs again from fresh reads. So a transfer between two
  * accounts never loses or creates money, whatever runs at the same time. (Go's {@code concurrency.NewSTM}
  * with its default, serializable snapshot isolation, does the same; jetcd has none.)
  *
@@ -60,13 +62,25 @@ public final class Stm {
     public static <T> Result<T> run(Client client, Duration timeout, int maxAttempts, Function<Tx, T> body) {
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             Attempt tx = new Attempt(client, timeout);
-            T value = body.apply(tx);
+            T value;
+            try {
+                value = body.apply(tx);
+            } catch (SnapshotCompacted gone) {
+                continue;   // as good as a conflict: run again from fresh reads
+            }
             TxnResponse commit = tx.commit();
             if (commit.isSucceeded()) {
                 return new Result<>(value, attempt, commit.getHeader().getRevision());
             }
         }
         throw new IllegalStateException("the transaction conflicted with others " + maxAttempts + " times in a row");
+    }
+
+    /** The snapshot's revision was compacted while the body read: it runs again from fresh reads. */
+    private static final class SnapshotCompacted extends RuntimeException {
+        SnapshotCompacted() {
+            super(null, null, false, false);
+        }
     }
 
     /** One run of the body: its snapshot revision, what it read (with mod revisions), what it will write. */
@@ -91,8 +105,17 @@ public final class Stm {
             if (!readAt.containsKey(key)) {
                 // The first read fixes the snapshot; later ones read as of that revision.
                 GetOption at = GetOption.builder().withRevision(revision).build();
-                GetResponse read = RecipeException.await(client.getKVClient().get(ByteSequence.from(key, UTF_8), at), timeout,
-                    "GET " + key);
+                GetResponse read;
+                try {
+                    read = RecipeException.await(client.getKVClient().get(ByteSequence.from(key, UTF_8), at), timeout, "GET " + key);
+                } catch (RecipeException e) {
+                    // Another client compacted the history below the snapshot (etcd's words, whichever exception
+                    // carries them): the body cannot go on reading as of it.
+                    if (revision != 0 && String.valueOf(e.getCause().getMessage()).contains("required revision has been compacted")) {
+                        throw new SnapshotCompacted();
+                    }
+                    throw e;
+                }
                 revision = revision == 0 ? read.getHeader().getRevision() : revision;
                 List<KeyValue> kvs = read.getKvs();
                 readAt.put(key, kvs.isEmpty() ? 0 : kvs.get(0).getModRevision());

@@ -41,14 +41,14 @@ public final class ElectionSection implements Section {
                 leader1 = LeaderElection.lead(ctx.client(), ELECTION, lease1.id(), "candidate-1", wait);
             } catch (RecipeException waited) {
                 // A leader elected by another client stays leader: wait like any candidate, never depose it.
-                throw OldestContender.explain(waited, ctx.client(), ELECTION, lease1.id(), "is led", ctx.timeout());
+                throw OldestContender.explain(waited, ctx.client(), ELECTION, lease1.id(), "is led", ctx.clients().namespace(), ctx.timeout());
             }
             ctx.out().println("candidate-1 CAMPAIGN " + ELECTION + " -> leader (leader key created at revision " + leader1.revision() + ")");
             expectObserved(ctx, observer, null, "candidate-1");
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(ELECTION)), "GET " + ELECTION).getHeader().getRevision();
             LeaderElection.Leadership leader2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(ELECTION + "/"), now + 1, ctx.timeout())) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(ELECTION + "/"), now + 1, ctx.timeout(), ctx.members())) {
                 CompletableFuture<LeaderElection.Leadership> waiting =
                     LeaderElection.campaign(ctx.client(), ELECTION, lease2.id(), "candidate-2", wait);
                 // etcd puts candidate-2's key first, then holds its call until every older key is gone:

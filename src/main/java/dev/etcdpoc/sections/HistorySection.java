@@ -6,10 +6,10 @@ import static dev.etcdpoc.core.Bytes.value;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.recipes.OwnedKeys;
+import dev.etcdpoc.sections.support.CompactedHistory;
 import dev.etcdpoc.sections.support.WatchFeed;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class HistorySection implements Section {
             }
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + revisions[0] + " replays the past, in order:");
-            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), revisions[0], ctx.timeout())) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), revisions[0], ctx.timeout(), ctx.members())) {
                 for (int i = 0; i < revisions.length; i++) {
                     WatchEvent event = feed.nextEvent("replay of " + PREFIX);
                     ctx.expect("replayed event " + (i + 1), event.getKeyValue().getModRevision(), revisions[i]);
@@ -68,7 +68,7 @@ public final class HistorySection implements Section {
             refusedAsCompacted(() -> valueAt(ctx, old), "GET at revision " + old);
             ctx.out().println("GET " + KEY + " at revision " + old + " -> refused: revision compacted (oldest kept: revision " + compacted + ")");
             Throwable refusal = refusedAsCompacted(() -> {
-                try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), old, ctx.timeout())) {
+                try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), old, ctx.timeout(), ctx.members())) {
                     feed.nextEvent("WATCH " + PREFIX + " from revision " + old);
                 }
             }, "WATCH from revision " + old);
@@ -77,7 +77,7 @@ public final class HistorySection implements Section {
             ctx.out().println("WATCH " + PREFIX + " from revision " + old + " -> refused: revision compacted (oldest kept: revision " + oldestKept + ")");
 
             ctx.out().println("WATCH " + PREFIX + " from revision " + compacted + " (the compaction point) works again:");
-            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), compacted, ctx.timeout())) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), compacted, ctx.timeout(), ctx.members())) {
                 printEvent(ctx, feed.nextEvent("replay of " + PREFIX + " from the compaction"));
                 ctx.await(kv.put(bytes(KEY), bytes("v4")), "PUT " + KEY);
                 printEvent(ctx, feed.nextEvent("watch of " + PREFIX));
@@ -86,9 +86,12 @@ public final class HistorySection implements Section {
     }
 
     private static String valueAt(SectionContext ctx, long revision) {
-        GetResponse response = ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()),
-            "GET " + KEY + " at revision " + revision);
-        return value(response);
+        String what = "GET " + KEY + " at revision " + revision;
+        try {
+            return value(ctx.await(ctx.client().getKVClient().get(bytes(KEY), GetOption.builder().withRevision(revision).build()), what));
+        } catch (DemoFailure e) {
+            throw Failures.isCompacted(e) ? CompactedHistory.failure(what, revision, e) : e;
+        }
     }
 
     private static void printEvent(SectionContext ctx, WatchEvent event) {

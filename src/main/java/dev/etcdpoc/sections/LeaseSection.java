@@ -4,12 +4,16 @@ import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
 
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.recipes.ServiceRegistry;
 import dev.etcdpoc.sections.support.WatchFeed;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Narrates {@link ServiceRegistry}: two instances register on leases kept alive; one stops renewing, as
@@ -26,6 +30,8 @@ public final class LeaseSection implements Section {
      * election timeouts. 3 s with etcd's default election timeout of 1 s.
      */
     private static final Duration LEADER_CHANGE = Duration.ofSeconds(3);
+    /** How long the wait for an expiry goes on while etcd's leader keeps changing. */
+    private static final Duration CHURN_LIMIT = Duration.ofSeconds(20);
 
     @Override
     public void run(SectionContext ctx) {
@@ -39,13 +45,10 @@ public final class LeaseSection implements Section {
             long listed = list(ctx, registry, "instance-1, instance-2");
 
             // Watch from the revision after the listing: every later change to the registry arrives, none is missed.
-            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(SERVICES), listed + 1, ctx.timeout())) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(SERVICES), listed + 1, ctx.timeout(), ctx.members())) {
                 first.lease().stopKeepAlive();
                 ctx.out().println("instance-1 stops renewing its lease (TTL " + first.lease().ttlSeconds() + "s), as if it crashed");
-                // etcd expires the lease at most one TTL after its last renewal, or later by a leader change
-                // meanwhile (a member lost); allow a request deadline on top. A healthy etcd takes one TTL.
-                Duration expiry = Duration.ofSeconds(first.lease().ttlSeconds()).plus(LEADER_CHANGE).plus(ctx.timeout());
-                expectDelete(ctx, feed.nextEvent("expiry of instance-1's lease", expiry), "instance-1");
+                expectDelete(ctx, awaitExpiry(ctx, feed, first.lease().ttlSeconds()), "instance-1");
                 long ttl = ctx.await(ctx.client().getLeaseClient().timeToLive(first.lease().id(), LeaseOption.DEFAULT),
                     "TTL of instance-1's lease").getTTL();
                 if (ttl != -1) {
@@ -62,6 +65,48 @@ public final class LeaseSection implements Section {
                 list(ctx, registry, "(none)");
             }
         }
+    }
+
+    /**
+     * The watch event of instance-1's key deleted by its lease's expiry. etcd expires a lease at most one TTL
+     * after its last renewal, later by a leader change meanwhile; a request deadline on top. A healthy etcd
+     * takes one TTL. A leader keeps changing (a member lost again and again, an operator moving it): each new
+     * leader gives every lease its TTL again, so each change seen (etcd's raft term rises) allows another TTL
+     * and leader change, up to {@link #CHURN_LIMIT} in all; then the run says why there was no expiry.
+     */
+    private static WatchEvent awaitExpiry(SectionContext ctx, WatchFeed feed, long ttlSeconds) {
+        String what = "expiry of instance-1's lease";
+        Duration afterChange = Duration.ofSeconds(ttlSeconds).plus(LEADER_CHANGE);
+        long start = System.nanoTime();
+        long firstTerm = raftTerm(ctx);
+        long term = firstTerm;
+        long deadline = start + afterChange.plus(ctx.timeout()).toNanos();
+        while (true) {
+            Optional<WatchEvent> event = feed.nextEventBefore(what, deadline);
+            if (event.isPresent()) {
+                return event.get();
+            }
+            long now = raftTerm(ctx);
+            Duration waited = Duration.ofSeconds(Math.round((System.nanoTime() - start) / 1e9));
+            if (now == term) {
+                throw new DemoFailure(what + ": no watch event within " + Durations.format(waited) + ", though its stream is live",
+                    new TimeoutException("no lease expiry"));
+            }
+            term = now;
+            if (waited.plus(afterChange).compareTo(CHURN_LIMIT) > 0) {
+                throw new DemoFailure(what + ": no watch event within " + Durations.format(waited) + ": etcd's leader kept "
+                    + "changing meanwhile (raft term " + firstTerm + " to " + now + ", " + (now - firstTerm) + " elections), and etcd "
+                    + "gives every lease its whole TTL again at each leader change, so a lease cannot expire while that goes on. "
+                    + "Run again once etcd's leader is steady");
+            }
+            deadline = System.nanoTime() + afterChange.toNanos();
+        }
+    }
+
+    /** etcd's raft term, from the header of a read: it rises with each election. */
+    private static long raftTerm(SectionContext ctx) {
+        return ctx.await(ctx.client().getKVClient().get(bytes(SERVICES), GetOption.builder().withCountOnly(true).isPrefix(true).build()),
+            "GET " + SERVICES + " (count)").getHeader().getRaftTerm();
     }
 
     private static ServiceRegistry.Registration register(SectionContext ctx, ServiceRegistry registry, String instance, String address) {
@@ -81,7 +126,8 @@ public final class LeaseSection implements Section {
 
     private static void expectDelete(SectionContext ctx, WatchEvent event, String instance) {
         if (event.getEventType() != WatchEvent.EventType.DELETE || !text(event.getKeyValue().getKey()).equals(SERVICES + instance)) {
-            throw new DemoFailure("expected " + SERVICES + instance + " to be deleted, the watch saw " + WatchFeed.describe(event));
+            throw new DemoFailure("expected " + SERVICES + instance + " to be deleted, the watch saw " + WatchFeed.describe(event)
+                + ": another client may be writing the same keys (run with --namespace PREFIX to keep apart)");
         }
         ctx.out().println("  Watch event: " + WatchFeed.describe(event));
     }

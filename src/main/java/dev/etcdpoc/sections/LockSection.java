@@ -45,7 +45,7 @@ public final class LockSection implements Section {
                 worker1 = FencedLock.acquire(ctx.client(), LOCK, lease1.id(), wait);
             } catch (RecipeException waited) {
                 // Another client's lock is theirs: wait for it like any contender, and never delete it.
-                throw OldestContender.explain(waited, ctx.client(), LOCK, lease1.id(), "is held", ctx.timeout());
+                throw OldestContender.explain(waited, ctx.client(), LOCK, lease1.id(), "is held", ctx.clients().namespace(), ctx.timeout());
             }
             ctx.out().println("worker-1 LOCK " + LOCK + " -> acquired (lock key created at revision " + worker1.revision() + ")");
             // A holder whose lease is gone no longer holds the lock: it learns so before it writes.
@@ -54,7 +54,7 @@ public final class LockSection implements Section {
 
             long now = ctx.await(ctx.client().getKVClient().get(bytes(LOCK)), "GET " + LOCK).getHeader().getRevision();
             FencedLock worker2;
-            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(LOCK + "/"), now + 1, ctx.timeout())) {
+            try (WatchFeed queue = WatchFeed.prefix(ctx.client(), bytes(LOCK + "/"), now + 1, ctx.timeout(), ctx.members())) {
                 CompletableFuture<FencedLock> waiting = FencedLock.request(ctx.client(), LOCK, lease2.id(), wait);
                 // etcd puts worker-2's key under the lock's name first, then holds its call until every older
                 // key is gone: seeing that key appear means worker-2 is queued.

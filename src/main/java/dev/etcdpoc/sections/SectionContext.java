@@ -40,6 +40,11 @@ public record SectionContext(Client client, PrintStream out, ClientFactory clien
         return clients.timeout();
     }
 
+    /** How many members {@link #client()} was given (one, a throwaway etcd's or a single endpoint: no other to turn to). */
+    public int members() {
+        return endpoints == null ? 0 : endpoints.uris().size();
+    }
+
     /**
      * How long a recipe may wait for one request: three deadlines, where the client's tries of it take at most
      * two (two and a half while etcd elects a leader).

@@ -28,7 +28,7 @@ public final class TxnSection implements Section {
         GetOption underPrefix = GetOption.builder().isPrefix(true).build();
         long next = ctx.await(kv.get(bytes(PREFIX), underPrefix), "GET animals/").getHeader().getRevision() + 1;
         try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait())) {
-            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), next, ctx.timeout())) {
+            try (WatchFeed feed = WatchFeed.prefix(ctx.client(), bytes(PREFIX), next, ctx.timeout(), ctx.members())) {
                 long revision = ctx.await(kv.txn()
                     .Then(Op.put(bytes(COW), bytes("moo"), PutOption.DEFAULT),
                           Op.put(bytes(CHICKEN), bytes("cluck"), PutOption.DEFAULT))

@@ -20,7 +20,7 @@ public final class WatchSection implements Section {
         // watch cannot miss a write that races with its own start-up.
         long next = ctx.await(kv.get(bytes(KEY)), "GET dog").getHeader().getRevision() + 1;
         try (OwnedKeys created = new OwnedKeys(ctx.client(), ctx.requestWait());
-             WatchFeed feed = WatchFeed.key(ctx.client(), bytes(KEY), next, ctx.timeout())) {
+             WatchFeed feed = WatchFeed.key(ctx.client(), bytes(KEY), next, ctx.timeout(), ctx.members())) {
             created.add(KEY, ctx.await(kv.put(bytes(KEY), bytes("sits")), "PUT dog").getHeader().getRevision());
             ctx.await(kv.put(bytes(KEY), bytes("runs")), "PUT dog");
             ctx.await(kv.delete(bytes(KEY)), "DELETE dog");

@@ -35,7 +35,21 @@ public final class PocProcess {
 
     /** {@code java -jar JAR args...}, nothing else between java and -jar, as a user starts the demo. */
     public static Process startJar(Path jar, Map<String, String> env, String... args) {
-        return start(ProcessBuilder.Redirect.PIPE, List.of(), List.of("-jar", jar.toString()), env, args);
+        return startJar(ProcessBuilder.Redirect.PIPE, List.of(), jar, env, args);
+    }
+
+    /** {@code java JVM_OPTIONS -jar JAR args...}, stdout going to {@code out}. */
+    public static Process startJar(ProcessBuilder.Redirect out, List<String> jvmOptions, Path jar, Map<String, String> env, String... args) {
+        return start(List.of(), out, jvmOptions, List.of("-jar", jar.toString()), env, args);
+    }
+
+    /**
+     * {@code PREFIX java JVM_OPTIONS [-jar JAR | -cp ... Main] args...}: the command run by another, such as
+     * {@code unshare} giving it a mount namespace of its own.
+     */
+    public static Process startUnder(List<String> prefix, Path jar, List<String> jvmOptions, Map<String, String> env, String... args) {
+        return start(prefix, ProcessBuilder.Redirect.PIPE, jvmOptions, jar != null ? List.of("-jar", jar.toString())
+            : classpathAnd("dev.etcdpoc.Main"), env, args);
     }
 
     private static List<String> classpathAnd(String mainClass) {
@@ -45,10 +59,15 @@ public final class PocProcess {
     /** Runs {@code java JVM_OPTIONS WHAT args...}, WHAT being a classpath and main class or a jar. */
     private static Process start(ProcessBuilder.Redirect out, List<String> jvmOptions, List<String> what, Map<String, String> env,
                                  String... args) {
+        return start(List.of(), out, jvmOptions, what, env, args);
+    }
+
+    private static Process start(List<String> prefix, ProcessBuilder.Redirect out, List<String> jvmOptions, List<String> what,
+                                 Map<String, String> env, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // As from a terminal: a suite started in the background (CI's nohup, '&') hands its children an
         // ignored SIGINT, which the JVM then keeps ignoring; GNU env puts Ctrl-C's default back.
-        List<String> command = Stream.of(Stream.of("env", "--default-signal=INT,TERM", java), jvmOptions.stream(),
+        List<String> command = Stream.of(prefix.stream(), Stream.of("env", "--default-signal=INT,TERM", java), jvmOptions.stream(),
                 what.stream(), Stream.of(args))
             .flatMap(s -> s).collect(Collectors.toList());
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -7,6 +7,7 @@ import dev.etcdpoc.core.Await;
 import dev.etcdpoc.core.DemoFailure;
 import dev.etcdpoc.core.Durations;
 import dev.etcdpoc.core.Failures;
+import dev.etcdpoc.core.Quoting;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -36,6 +37,26 @@ public record OldestContender(String key, long lease, long createRevision) {
     }
 
     /**
+     * True when the key has no lease. etcd's lock and election put every contender's key on the contender's
+     * lease, so such a key is no live client's: it was put by hand, and it never goes away by itself.
+     */
+    public boolean leaseless() {
+        return lease == 0;
+    }
+
+    /**
+     * The failure for a {@link #leaseless} contender, said at once (waiting cannot help): what it is, and the
+     * command that deletes it, with the client's {@code namespace} in front of the key as etcd stores it.
+     *
+     * @param held how to say it is taken, e.g. "is held" or "has a leader"
+     */
+    public DemoFailure leaselessFailure(String name, String held, String namespace) {
+        return new DemoFailure(name + " " + held + " by a key without a lease: " + this + ". No client keeps it, so it "
+            + "never goes away (etcd's lock and election put every contender's key on a lease: was it put by hand?). "
+            + "If it is nobody's, delete it: etcdctl del " + Quoting.shellWord(namespace + key));
+    }
+
+    /**
      * Why a wait for {@code name} ended without it: another client's key ahead of ours (named, so the
      * user can find that client), or else {@code waited} itself. A held lock is not a dead etcd, and
      * the line must not say so.
@@ -44,13 +65,16 @@ public record OldestContender(String key, long lease, long createRevision) {
      * @param held     how to say it is taken, e.g. "is held" or "has a leader"
      */
     public static RuntimeException explain(RuntimeException waited, Client client, String name, long ownLease, String held,
-                                           Duration timeout) {
+                                           String namespace, Duration timeout) {
         if (!Failures.isNoAnswer(waited)) {
             return waited;
         }
         Optional<OldestContender> other = other(client, name, ownLease, timeout);
         if (other.isEmpty()) {
             return waited;
+        }
+        if (other.get().leaseless()) {
+            return other.get().leaselessFailure(name, held, namespace);
         }
         return new DemoFailure(name + " " + held + " by another client: its " + other.get() + "; waited "
             + Durations.format(timeout.multipliedBy(Await.ATTEMPT_DEADLINES_PER_REQUEST)) + ". Wait until it lets go, or run with --namespace PREFIX to use a name of your own");

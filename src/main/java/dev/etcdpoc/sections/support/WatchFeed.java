@@ -45,15 +45,18 @@ public final class WatchFeed implements AutoCloseable {
     private final ByteSequence key;
     private final boolean prefix;
     private final Duration timeout;
+    /** The members given: with one, a silent stream has nowhere else to go. */
+    private final int members;
     private long nextRevision;
     private StreamInbox<WatchResponse> arrivals;
     private Watch.Watcher watcher;
 
-    private WatchFeed(Watch watch, ByteSequence key, boolean prefix, long revision, Duration timeout) {
+    private WatchFeed(Watch watch, ByteSequence key, boolean prefix, long revision, Duration timeout, int members) {
         this.watch = watch;
         this.key = key;
         this.prefix = prefix;
         this.timeout = timeout;
+        this.members = members;
         start(revision);
     }
 
@@ -69,14 +72,17 @@ public final class WatchFeed implements AutoCloseable {
             Watch.listener(to::add, to::fail));
     }
 
-    /** Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed; {@code timeout} bounds each wait. */
-    public static WatchFeed key(Client client, ByteSequence key, long revision, Duration timeout) {
-        return new WatchFeed(client.getWatchClient(), key, false, revision, timeout);
+    /**
+     * Watches {@code key} from {@code revision}: every change at or after it arrives, none is missed; {@code timeout}
+     * bounds each wait; {@code members}: how many members the client was given.
+     */
+    public static WatchFeed key(Client client, ByteSequence key, long revision, Duration timeout, int members) {
+        return new WatchFeed(client.getWatchClient(), key, false, revision, timeout, members);
     }
 
     /** Watches every key under {@code prefix} from {@code revision}. */
-    public static WatchFeed prefix(Client client, ByteSequence prefix, long revision, Duration timeout) {
-        return new WatchFeed(client.getWatchClient(), prefix, true, revision, timeout);
+    public static WatchFeed prefix(Client client, ByteSequence prefix, long revision, Duration timeout, int members) {
+        return new WatchFeed(client.getWatchClient(), prefix, true, revision, timeout, members);
     }
 
     /** The next response that carries events (progress notifications are skipped), within the request deadline. */
@@ -86,16 +92,37 @@ public final class WatchFeed implements AutoCloseable {
 
     /**
      * The next response that carries events, waiting at most {@code within} on each of up to {@link #STREAMS}
-     * streams: for events etcd itself makes later, like a lease expiry. A stream that stays silent for half a
-     * request deadline is asked for progress; one that answers nothing to that either sits on a frozen member,
-     * and the feed watches again at once instead of waiting out {@code within} there. A stream that fails is
-     * replaced too; refusals of the new one are borne for an election's worth, and once it answers the wait
-     * for the event goes on.
+     * streams. A stream that stays silent for half a request deadline is asked for progress; one that answers
+     * nothing to that either sits on a frozen member, and the feed watches again at once instead of waiting
+     * out {@code within} there (with one member given there is no other to watch on, and the wait ends). A
+     * stream that fails is replaced too; refusals of the new one are borne for an election's worth, and once
+     * it answers the wait for the event goes on.
      */
     public WatchResponse nextResponse(String what, Duration within) {
+        return await(what, within, 0).orElseThrow();
+    }
+
+    /**
+     * The next single event if it comes before {@code deadlineNanos} (a {@link System#nanoTime} value); empty
+     * when the deadline passes on a live stream, for a caller that knows whether to wait longer (an event
+     * etcd makes later, like a lease's expiry, which a leader change postpones). Silent and failed streams
+     * are replaced as {@link #nextResponse(String, Duration)} replaces them.
+     */
+    public Optional<WatchEvent> nextEventBefore(String what, long deadlineNanos) {
+        if (pendingEvents.isEmpty()) {
+            await(what, Duration.ZERO, deadlineNanos).ifPresent(r -> pendingEvents.addAll(r.getEvents()));
+        }
+        return Optional.ofNullable(pendingEvents.pollFirst());
+    }
+
+    /**
+     * The wait behind both: {@code perStream} on each stream, or, with a {@code deadline} (not 0), until then in
+     * all, returning empty if it passes on a live stream.
+     */
+    private Optional<WatchResponse> await(String what, Duration perStream, long deadline) {
         int streams = 1;
         boolean asked = false;   // progress requested of this stream, and nothing heard since
-        long streamEnd = System.nanoTime() + within.toNanos();
+        long streamEnd = deadline != 0 ? deadline : System.nanoTime() + perStream.toNanos();
         long check = Math.max(1, timeout.toNanos() / 2);
         long failingSince = 0;
         DemoFailure lastFailure = null;
@@ -116,6 +143,9 @@ public final class WatchFeed implements AutoCloseable {
                 try {
                     response = arrivals.nextIfAny(what, Duration.ofNanos(wait));
                 } catch (DemoFailure failed) {
+                    if (Failures.isCompacted(failed)) {
+                        throw CompactedHistory.failure(what, nextRevision, failed);
+                    }
                     // The stream's member lost its leader (etcd then ends a require-leader watch) or went away:
                     // watch again after a pause, on another member; a cluster without a quorum refuses every new
                     // watch, and the failure says why.
@@ -136,12 +166,15 @@ public final class WatchFeed implements AutoCloseable {
                     pauseMs = Math.min(MAX_PAUSE_MS, pauseMs * 2);
                     reopen();
                     asked = false;
-                    streamEnd = System.nanoTime() + within.toNanos();
+                    streamEnd = deadline != 0 ? deadline : System.nanoTime() + perStream.toNanos();
                     continue;
                 }
             }
             if (response.isEmpty()) {
                 boolean over = System.nanoTime() - streamEnd >= 0;
+                if (over && deadline != 0 && lastFailure == null) {
+                    return Optional.empty();
+                }
                 if (!over && !asked) {
                     watcher.requestProgress();
                     asked = true;
@@ -151,14 +184,19 @@ public final class WatchFeed implements AutoCloseable {
                 if (lastFailure != null) {
                     throw notTakenUp(what, lastFailure, allowance);
                 }
+                if (!over && members == 1) {
+                    throw new DemoFailure(what + ": etcd did not answer on the watch, not even a request for progress, within "
+                        + Durations.format(Duration.ofNanos(check)), new TimeoutException("no answer on the watch"));
+                }
                 if (streams == STREAMS) {
-                    throw new DemoFailure(what + ": no watch event within " + Durations.format(within) + ", on any of " + STREAMS
-                        + " watch streams", new TimeoutException("no watch event"));
+                    throw new DemoFailure(what + (over ? ": no watch event within " + Durations.format(perStream) + ", on any of "
+                        : ": no answer, not even to a request for progress, on any of ") + STREAMS + " watch streams",
+                        new TimeoutException("no watch event"));
                 }
                 reopen();
                 streams++;
                 asked = false;
-                streamEnd = System.nanoTime() + within.toNanos();
+                streamEnd = deadline != 0 ? deadline : System.nanoTime() + perStream.toNanos();
                 continue;
             }
             // A live stream (a progress report, or events): a failure before it is behind us, and the wait for
@@ -170,7 +208,7 @@ public final class WatchFeed implements AutoCloseable {
             if (!events.getEvents().isEmpty()) {
                 List<WatchEvent> list = events.getEvents();
                 nextRevision = list.get(list.size() - 1).getKeyValue().getModRevision() + 1;
-                return events;
+                return Optional.of(events);
             }
         }
     }

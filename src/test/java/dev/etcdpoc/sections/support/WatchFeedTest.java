@@ -40,7 +40,7 @@ class WatchFeedTest {
         try (Client client = cluster.client(DEADLINE)) {
             long lease = client.getLeaseClient().grant(TTL_SECONDS).orTimeout(5, TimeUnit.SECONDS).join().getID();
             long revision = put(client, lease, "up");
-            try (WatchFeed feed = WatchFeed.key(client, bytes("feed/instance"), revision + 1, DEADLINE)) {
+            try (WatchFeed feed = WatchFeed.key(client, bytes("feed/instance"), revision + 1, DEADLINE, cluster.members().size())) {
                 put(client, lease, "still up");
                 assertThat(feed.nextEvent("the second put").getEventType()).as("the event the feed's stream is live with")
                     .isEqualTo(WatchEvent.EventType.PUT);
