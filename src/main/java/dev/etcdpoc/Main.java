@@ -78,7 +78,7 @@ public final class Main implements Callable<Integer> {
 
     @Parameters(paramLabel = "SECTION", arity = "0..*",
         description = "Sections to run, in the order given, or 'all' (every one but auth, which needs an etcd "
-            + "with auth enabled, and check, which takes tens of seconds). See --list.")
+            + "with auth enabled, and check and versus, which take tens of seconds to minutes). See --list.")
     private List<String> sectionNames = new ArrayList<>();
 
     private Main(Map<String, String> env, PrintStream out, PrintStream err, ClientFactory.BeforeRequest beforeRequest) {
@@ -225,9 +225,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The check section's options without the check section would be silently ignored; and the check
-     * kills, freezes and cuts off the members of the cluster it runs on, so it runs on its own, never on
-     * an etcd given with --endpoints.
+     * The check section's options without the check section would be silently ignored; and the check (and
+     * versus) kills, freezes and cuts off the members of the cluster it runs on, so it runs on its own, never
+     * on an etcd given with --endpoints.
      */
     private void refuseMisplacedCheckOptions(List<Sections.Entry> chosen) {
         boolean checking = chosen.stream().anyMatch(e -> e.name().equals(Sections.CHECK));
@@ -240,6 +240,12 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "check kills, freezes and cuts off the members of the cluster it "
                 + "runs on, so it starts one of its own and never runs on --endpoints: leave --endpoints out, or run check apart "
                 + "from the sections you point at your etcd");
+        }
+        boolean versus = chosen.stream().anyMatch(e -> e.name().equals(Sections.VERSUS));
+        if (versus && spec.commandLine().getParseResult().hasMatchedOption("--endpoints")) {
+            throw new ParameterException(spec.commandLine(), "versus kills, freezes and cuts off members of the etcd and Redis "
+                + "it starts itself, and never runs on --endpoints: leave --endpoints out, or run versus apart from the sections "
+                + "you point at your etcd");
         }
     }
 

@@ -53,6 +53,8 @@ class BadInputTest {
             Arguments.of(new String[] {"-e", "http://127.0.0.1:1", "check"},
                 "check kills, freezes and cuts off the members of the cluster it runs on, so it starts one of its own and never "
                     + "runs on --endpoints"),
+            Arguments.of(new String[] {"-e", "http://127.0.0.1:1", "versus"},
+                "versus kills, freezes and cuts off members of the etcd and Redis it starts itself, and never runs on --endpoints"),
             Arguments.of(new String[] {"--members", "5", "crud"},
                 "--members is for the check section only: name it, as in 'poc check --members 5 --duration 30s'"),
             Arguments.of(new String[] {"check", "--members", "9"}, "Invalid value for option '--members': 9 is outside 3..7"),
@@ -87,7 +89,7 @@ class BadInputTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--endpoints", "--timeout", "ETCD_ENDPOINTS", "--list", "Exit codes:",
             "--user", "ETCD_USER", "--password", "ETCD_PASSWORD", "--cacert", "ETCD_CACERT", "--cert", "ETCD_CERT",
-            "--key", "ETCD_KEY", "--members", "--duration", "--serializable-reads", "and check, which takes tens of");
+            "--key", "ETCD_KEY", "--members", "--duration", "--serializable-reads", "and check and versus, which take");
     }
 
     @Test
@@ -105,7 +107,8 @@ class BadInputTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.outLines()).extracting(line -> line.split("\\s+")[0])
             .containsExactly("crud", "watch", "txn", "cas", "lease", "lock", "election", "history", "config", "stm", "auth", "failover",
-                "check");
+                "check", "versus");
         assertThat(run.outLines()).filteredOn(line -> line.startsWith("check ")).singleElement().asString().contains("not in all");
+        assertThat(run.outLines()).filteredOn(line -> line.startsWith("versus ")).singleElement().asString().contains("not in all");
     }
 }

@@ -131,7 +131,7 @@ class EveryBadInputTest {
             new BadInput("unknown option", e -> e.poc().run("--bogus"),
                 2, QUICK, "Unknown option: '--bogus'"),
             new BadInput("unknown section", e -> e.poc().run("nosuch"),
-                2, QUICK, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, config, stm, auth, failover, check, all"),
+                2, QUICK, "unknown section 'nosuch'; valid sections: crud, watch, txn, cas, lease, lock, election, history, config, stm, auth, failover, check, versus, all"),
             new BadInput("non-positive timeout", e -> e.poc().run("--timeout", "0"),
                 2, QUICK, "'0' must be greater than zero"),
             new BadInput("timeout below 10ms", e -> e.poc().run("--timeout", "1ms"),

@@ -1,16 +1,16 @@
 package dev.etcdpoc.checkrun;
 
-import dev.etcdpoc.local.LocalEtcd;
+import dev.etcdpoc.local.Breakable;
 import java.util.List;
 
 /**
- * A fault the check injects into one member of its cluster, and how it ends. Each kind is what a
+ * A fault a run injects into one member of its cluster (an etcd's, or a Redis's: {@link Breakable}), and how it ends. Each kind is what a
  * member goes through in production: a crash (killed, restarted on its data), a pause (frozen, as by a
  * long GC pause or a stuck disk: its connections stay open and take requests it does not answer,
  * then thawed: it handles them late), a partition (cut off from its peers, its clients still reach it;
  * then healed).
  */
-enum Fault {
+public enum Fault {
     LEADER_KILLED(true, "killed (SIGKILL)", "restarted"),
     LEADER_FROZEN(true, "frozen (SIGSTOP)", "thawed (SIGCONT)"),
     LEADER_CUT_OFF(true, "cut off from its peers", "healed"),
@@ -31,42 +31,42 @@ enum Fault {
     }
 
     /** The {@code n}-th fault of a run (from 0). */
-    static Fault nth(int n) {
+    public static Fault nth(int n) {
         return SCHEDULE.get(n % SCHEDULE.size());
     }
 
     /** The member it hits, given who leads: the leader, or the member after it. */
-    int target(int leader, int members) {
+    public int target(int leader, int members) {
         return hitsLeader ? leader : (leader + 1) % members;
     }
 
-    boolean hitsLeader() {
+    public boolean hitsLeader() {
         return hitsLeader;
     }
 
-    void inject(LocalEtcd cluster, int member) {
+    public void inject(Breakable cluster, int member) {
         switch (this) {
             case LEADER_KILLED -> cluster.kill(member);
             case LEADER_FROZEN, FOLLOWER_FROZEN -> cluster.freeze(member);
-            case LEADER_CUT_OFF, FOLLOWER_CUT_OFF -> cluster.partitions().cutOff(member);
+            case LEADER_CUT_OFF, FOLLOWER_CUT_OFF -> cluster.cutOff(member);
         }
     }
 
-    void end(LocalEtcd cluster, int member) {
+    public void end(Breakable cluster, int member) {
         switch (this) {
             case LEADER_KILLED -> cluster.restart(member);
             case LEADER_FROZEN, FOLLOWER_FROZEN -> cluster.thaw(member);
-            case LEADER_CUT_OFF, FOLLOWER_CUT_OFF -> cluster.partitions().heal();
+            case LEADER_CUT_OFF, FOLLOWER_CUT_OFF -> cluster.heal();
         }
     }
 
     /** "killed (SIGKILL)", "cut off from its peers", ... */
-    String injectedText() {
+    public String injectedText() {
         return injected;
     }
 
     /** "restarted", "thawed (SIGCONT)", "healed". */
-    String endedText() {
+    public String endedText() {
         return ended;
     }
 }

@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every call the run's clients made, as they recorded it: what the checker reads. */
-final class History {
+public final class History {
     private final List<Operation> operations = new ArrayList<>();
     private long transactions;
 
-    synchronized void add(Operation operation) {
+    public synchronized void add(Operation operation) {
         operations.add(operation);
     }
 
@@ -18,7 +18,7 @@ final class History {
         return ++transactions;
     }
 
-    synchronized List<Operation> operations() {
+    public synchronized List<Operation> operations() {
         return List.copyOf(operations);
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * refusals ("no leader") are known not to apply, and they are recorded as unknown too, which the checker
  * allows for: an unknown write may also never take effect.
  */
-final class RecordingClient {
+public final class RecordingClient {
     private final int id;
     private final KV kv;
     private final History history;
@@ -47,7 +47,7 @@ final class RecordingClient {
     private int written;
 
     /** @param serializableReads gets answered by the member reached, from its own copy (the control) */
-    RecordingClient(int id, KV kv, History history, Duration timeout, boolean serializableReads) {
+    public RecordingClient(int id, KV kv, History history, Duration timeout, boolean serializableReads) {
         this.id = id;
         this.kv = kv;
         this.history = history;
@@ -59,7 +59,7 @@ final class RecordingClient {
         return id;
     }
 
-    Operation get(String key) {
+    public Operation get(String key) {
         long invoked = System.nanoTime();
         try {
             GetResponse answer = await(kv.get(bytes(key), getOption), "GET " + key);
@@ -73,7 +73,7 @@ final class RecordingClient {
         }
     }
 
-    Operation put(String key) {
+    public Operation put(String key) {
         Request.Put put = new Request.Put(key, nextValue());
         long invoked = System.nanoTime();
         try {
@@ -85,7 +85,7 @@ final class RecordingClient {
         }
     }
 
-    Operation delete(String key) {
+    public Operation delete(String key) {
         long invoked = System.nanoTime();
         try {
             DeleteResponse answer = await(kv.delete(bytes(key)), "DELETE " + key);
@@ -98,7 +98,7 @@ final class RecordingClient {
     }
 
     /** Writes a new value if the key's mod revision is still the one this client last saw (0: absent). */
-    Operation compareAndSwap(String key) {
+    public Operation compareAndSwap(String key) {
         Request.Cas cas = new Request.Cas(key, seenModRevision.getOrDefault(key, 0L), nextValue());
         long invoked = System.nanoTime();
         try {

@@ -15,18 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * A throwaway etcd of 1 to 7 members started from the etcd binary ({@link EtcdBinary}): loopback only,
+ * A throwaway etcd of 1 to 7 members started from the etcd binary ({@link ServerBinary#ETCD}): loopback only,
  * free ports, a temp data dir ({@link DataDirs}), killed by PID and deleted on {@link #close()} — also on
  * Ctrl-C, through a shutdown hook. One member is the demo's embedded default; three make a real Raft
  * cluster whose members can be killed, restarted and (started {@link Setup#partitionable()}) cut off from
  * each other ({@link Partitions}). With {@link ServerTls} the members serve clients over https.
  */
-public final class LocalEtcd implements AutoCloseable {
+public final class LocalEtcd implements AutoCloseable, Breakable {
     /**
      * Raft timings of a cluster: a heartbeat every 100 ms, a new election after 1 s without one, so a dead
      * leader is replaced in about a second. Loopback would allow less, but on a busy 2-core machine
@@ -49,6 +50,9 @@ public final class LocalEtcd implements AutoCloseable {
      */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final InetAddress IPV6_LOOPBACK = ipv6Loopback();
+    /** What to do when there is no etcd binary to start. */
+    public static final String NO_BINARY = "no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
+        + "run scripts/install-etcd.sh (etcd 3.5 into .etcd/)";
 
     /**
      * How the members are set up beyond the defaults (plain http on 127.0.0.1): TLS for clients, the
@@ -78,7 +82,8 @@ public final class LocalEtcd implements AutoCloseable {
 
     private final List<LocalMember> members = new ArrayList<>();
     private final MemberProbe probe = new MemberProbe();
-    private final Thread shutdownHook = new Thread(this::stopAll, "local-etcd-stop");
+    /** In place before the data dir exists, so a Ctrl-C at any moment deletes it. */
+    private final ExitHook exitHook = new ExitHook("local-etcd-stop", this::stopAll);
     private Path root;
     private List<Path> removedLeftovers = List.of();
     private Partitions partitions;
@@ -86,14 +91,14 @@ public final class LocalEtcd implements AutoCloseable {
     private LocalEtcd() {
     }
 
-    /** True when there is an etcd binary to start ({@link EtcdBinary} says which). */
+    /** True when there is an etcd binary to start ({@link ServerBinary#ETCD} says which). */
     public static boolean binaryAvailable() {
-        return EtcdBinary.find() != null;
+        return ServerBinary.ETCD.find() != null;
     }
 
     /** The etcd version these members run, such as "3.5.30" ("?" when {@code etcd --version} does not say). */
     public String version() {
-        return EtcdBinary.version(members.get(0).binary);
+        return ServerBinary.ETCD.version(members.get(0).binary);
     }
 
     /** Starts {@code size} plain-http members and returns once every one of them reports healthy. */
@@ -124,14 +129,11 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private static LocalEtcd startOnce(int size, Setup setup) {
-        Path etcd = EtcdBinary.find();
+        Path etcd = ServerBinary.ETCD.find();
         if (etcd == null) {
-            throw new DemoFailure("no etcd binary to start (ETCD_BINARY, else .etcd/bin/etcd, else the PATH): "
-                + "run scripts/install-etcd.sh (etcd 3.5 into .etcd/)");
+            throw new DemoFailure(NO_BINARY);
         }
-        // The hook is in place before the data dir exists, so a Ctrl-C at any moment deletes it.
         LocalEtcd cluster = new LocalEtcd();
-        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.removedLeftovers = DataDirs.removeLeftovers();
             Path root = cluster.createRoot();
@@ -189,41 +191,42 @@ public final class LocalEtcd implements AutoCloseable {
         return new Endpoints(List.of(URI.create(members.get(index).clientUrl())));
     }
 
+    @Override
     public long pid(int index) {
         return members.get(index).etcd.pid();
     }
 
     public boolean isRunning(int index) {
-        ProcessHandle etcd = members.get(index).etcd;
+        GuardedProcess etcd = members.get(index).etcd;
         return etcd != null && etcd.isAlive();
     }
 
     /** SIGKILL, as a crash or a pulled plug would: no goodbye to the other members. */
+    @Override
     public void kill(int index) {
         members.get(index).stop();
     }
 
-    /**
-     * SIGSTOP, as a long GC pause or a stuck disk would stop it: its connections stay open and take what
-     * is sent, but nothing answers. {@link #thaw} lets it run again; a kill or {@link #close()} ends it as
-     * it is (SIGKILL stops a stopped process too).
-     */
-    public void freeze(int index) {
-        ProcessSignals.send(pid(index), "STOP");
-    }
-
-    /** SIGCONT: a frozen member runs on, and handles what waited in its sockets meanwhile. */
-    public void thaw(int index) {
-        ProcessSignals.send(pid(index), "CONT");
-    }
-
     /** Starts a killed member again on its old data dir and ports; it rejoins and catches up. */
+    @Override
     public void restart(int index) {
         LocalMember m = members.get(index);
         if (isRunning(index)) {
             throw new IllegalStateException(m.name + " is still running");
         }
         m.launch();
+    }
+
+    /** Cuts member {@code index} off from its peers through the proxies ({@link Setup#partitionable()} only). */
+    @Override
+    public void cutOff(int index) {
+        partitions().cutOff(index);
+    }
+
+    /** Ends every cut through the proxies ({@link Setup#partitionable()} only). */
+    @Override
+    public void heal() {
+        partitions().heal();
     }
 
     /** The proxies between the members and to their clients, when started {@link Setup#partitionable()}. */
@@ -264,10 +267,22 @@ public final class LocalEtcd implements AutoCloseable {
      * leads, or follow a leader that was replaced; the majority knows better.
      */
     public OptionalInt leader() {
+        return leaderAsked(i -> true);
+    }
+
+    /**
+     * The same, without asking member {@code silent} (frozen or cut off: its answer, if any, would come only
+     * after a probe's timeout of seconds, and the others' majority decides alone).
+     */
+    public OptionalInt leaderWithout(int silent) {
+        return leaderAsked(i -> i != silent);
+    }
+
+    private OptionalInt leaderAsked(IntPredicate asked) {
         Map<String, Integer> selfIds = new HashMap<>();
         Map<String, Integer> votes = new HashMap<>();
         for (int i = 0; i < members.size(); i++) {
-            Optional<MemberProbe.Status> status = isRunning(i) ? probe.status(members.get(i)) : Optional.empty();
+            Optional<MemberProbe.Status> status = isRunning(i) && asked.test(i) ? probe.status(members.get(i)) : Optional.empty();
             if (status.isPresent() && !status.get().leader().equals("0")) {
                 selfIds.put(status.get().self(), i);
                 votes.merge(status.get().leader(), 1, Integer::sum);
@@ -300,12 +315,7 @@ public final class LocalEtcd implements AutoCloseable {
 
     @Override
     public void close() {
-        stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run: the members are stopped either way
-        }
+        exitHook.runNow();
     }
 
     /** SIGKILL: the data is deleted next, so etcd's graceful stop (which may wait on dead peers) buys nothing. */

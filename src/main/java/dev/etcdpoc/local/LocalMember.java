@@ -1,30 +1,16 @@
 package dev.etcdpoc.local;
 
-import dev.etcdpoc.core.DemoFailure;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-/** One local etcd process: its flags, ports and data dir; started, killed and waited for by PID. */
+/**
+ * One local etcd process: its flags, ports and data dir; started under a guard that kills it with this
+ * JVM ({@link GuardedProcess}), killed and waited for by PID.
+ */
 final class LocalMember {
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-    /**
-     * Starts etcd under a small sh guard that kills it when this JVM dies in any way, even by
-     * SIGKILL, when no shutdown hook runs: the guard reads its stdin, a pipe from this JVM,
-     * which the kernel closes when the JVM exits. The guard also reaps etcd, so a killed
-     * member does not linger as a zombie. It prints etcd's pid first.
-     */
-    private static final String GUARD = "log=$1; shift; exec 3<&0; \"$@\" >>\"$log\" 2>&1 & pid=$!; echo $pid; "
-        + "( read _ <&3; kill -9 $pid ) & guard=$!; wait $pid; kill $guard 2>/dev/null";
-
     final Path binary;
     final String name;
     final int clientPort;
@@ -39,8 +25,7 @@ final class LocalMember {
     String initialCluster;
     /** The only member: it takes {@link LocalEtcd#ALONE_HEARTBEAT_MS}'s quicker timings. */
     boolean alone;
-    Process guard;
-    ProcessHandle etcd;
+    GuardedProcess etcd;
     /** False once killed on purpose, so a dead member is not mistaken for a failed start. */
     boolean wanted;
 
@@ -87,7 +72,7 @@ final class LocalMember {
     }
 
     void launch() {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, "etcd-guard", log().toString(), binary.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
             "--name", name,
             "--data-dir", dataDir.toString(),
             "--listen-client-urls", ownClientUrl(),
@@ -106,21 +91,9 @@ final class LocalMember {
             command.addAll(setup.tls().flags());
         }
         command.addAll(setup.flags());
-        ProcessBuilder pb = new ProcessBuilder(command);
         // etcd reads ETCD_* variables as flags; the user's ETCD_ENDPOINTS or ETCD_PASSWORD are not for it.
-        pb.environment().keySet().removeIf(k -> k.startsWith("ETCD_"));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        try {
-            guard = pb.start();
-            String pid = new BufferedReader(new InputStreamReader(guard.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            if (pid == null) {
-                throw new IOException("the sh guard did not start etcd");
-            }
-            etcd = ProcessHandle.of(Long.parseLong(pid.trim())).orElseThrow(() -> new IOException("etcd exited at once"));
-            wanted = true;
-        } catch (IOException | NumberFormatException e) {
-            throw new DemoFailure("cannot start " + binary + ": " + e.getMessage() + logTail(), e);
-        }
+        etcd = GuardedProcess.start(command, log(), env -> env.keySet().removeIf(k -> k.startsWith("ETCD_")));
+        wanted = true;
     }
 
     /** SIGKILL, then wait until etcd and its guard are gone. */
@@ -133,24 +106,14 @@ final class LocalMember {
     void kill() {
         wanted = false;
         if (etcd != null) {
-            etcd.destroyForcibly();
+            etcd.kill();
         }
     }
 
-    /**
-     * Waits for the guard, this JVM's child: it reaps etcd and then exits, so once it is gone etcd is
-     * too. Not {@code etcd.onExit()}: for a process that is not its child the JDK polls, the first
-     * time after 300 ms, which every run that started an etcd paid on its way out.
-     */
+    /** Waits until etcd and its guard are gone. */
     void awaitGone() {
-        if (etcd == null) {
-            return;
-        }
-        try {
-            // etcd ignores nothing after SIGKILL: the timeout only bounds the wait
-            guard.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (etcd != null) {
+            etcd.awaitGone();
         }
     }
 

@@ -38,6 +38,8 @@ public final class Sections {
 
     /** The section that takes the check options (--members, --duration, --serializable-reads). */
     public static final String CHECK = "check";
+    /** etcd and Redis under the same clients and faults. */
+    public static final String VERSUS = "versus";
 
     /** A section as the command line knows it: its name, its "--- title ---", its line in --list. */
     public record Entry(String name, String title, String summary, Needs needs, Section section) {
@@ -76,7 +78,11 @@ public final class Sections {
             new FailoverSection()),
         new Entry(CHECK, "Consistency check (a recorded history under faults)",
             "clients record every call while members are killed, frozen and cut off; the history is checked (~25 s; not in all)",
-            OWN_CLUSTER_AND_TIME, new CheckSection()));
+            OWN_CLUSTER_AND_TIME, new CheckSection()),
+        new Entry(VERSUS, "etcd versus Redis (the same clients, faults and checks)",
+            "a 3-member etcd and Redis with Sentinels (as configured, then hardened) under the same recorded clients and faults; "
+                + "one table of lost writes, stale reads, lock overlaps (~2.5 min; needs scripts/install-redis.sh; not in all)",
+            OWN_CLUSTER_AND_TIME, new VersusSection()));
 
     private Sections() {
     }

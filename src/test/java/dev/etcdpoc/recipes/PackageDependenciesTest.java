@@ -50,7 +50,7 @@ class PackageDependenciesTest {
     void theLowerPackagesDoNotDependOnTheUpperOnes() {
         noClasses().that().resideInAnyPackage("dev.etcdpoc.core..", "dev.etcdpoc.local..", "dev.etcdpoc.connect..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.etcdpoc.sections..", "dev.etcdpoc.bench..", "dev.etcdpoc.failover..",
-                "dev.etcdpoc.checkrun..")
+                "dev.etcdpoc.checkrun..", "dev.etcdpoc.versus..")
             .check(MAIN);
     }
 }

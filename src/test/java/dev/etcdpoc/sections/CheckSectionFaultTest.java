@@ -6,9 +6,6 @@ import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.local.ProcessSignals;
 import dev.etcdpoc.support.OwnClusterRun;
 import dev.etcdpoc.support.PocProcess;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +55,7 @@ class CheckSectionFaultTest {
         try {
             // The second fault freezes the leader: wait until one member of this run is stopped (state T).
             Poll.until(BOUND, "a member of the check's cluster frozen", () -> OwnClusterRun.processesOf(tmp).stream()
-                .filter(p -> p.pid() != poc.pid() && stopped(p.pid())).findFirst());
+                .filter(p -> p.pid() != poc.pid() && OwnClusterRun.stopped(p.pid())).findFirst());
             ProcessSignals.send(poc.pid(), signal);
             assertThat(poc.waitFor(60, TimeUnit.SECONDS)).as("exited after SIG%s", signal).isTrue();
         } finally {
@@ -71,16 +68,6 @@ class CheckSectionFaultTest {
             .filter(ProcessHandle::isAlive).findAny().isEmpty() ? Optional.of(true) : Optional.empty());
         if (signal.equals("INT")) {
             OwnClusterRun.assertNothingLeft(tmp);
-        }
-    }
-
-    /** Whether the process is stopped by a signal: state T in /proc/PID/stat (after the command name in parentheses). */
-    private static boolean stopped(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
-        } catch (IOException | RuntimeException gone) {
-            return false;
         }
     }
 }

@@ -62,6 +62,16 @@ public record OwnClusterRun(int exitCode, String out, String err) {
             .toList();
     }
 
+    /** Whether the process is stopped by a signal: state T in /proc/PID/stat (after the command name in parentheses). */
+    public static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
     private static String read(InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
