@@ -32,8 +32,8 @@ final class CheckOptions {
     private Path historyOut;
 
     @Option(names = "--report", paramLabel = "FILE", converter = OutputFile.class,
-        description = "check: write a timeline of the run as one self-contained HTML page: a lane per client, the faults, "
-            + "the watches' deliveries, and a violation's witness with its why.")
+        description = "check, versus: write a timeline of the run (versus: of each system's run) as one self-contained HTML "
+            + "page: a lane per client, the faults, the watches' deliveries, and a violation's witness with its why.")
     private Path report;
 
     /** The plan these options describe, the defaults for those not given. */

@@ -231,17 +231,21 @@ public final class Main implements Callable<Integer> {
      */
     private void refuseMisplacedCheckOptions(List<Sections.Entry> chosen) {
         boolean checking = chosen.stream().anyMatch(e -> e.name().equals(Sections.CHECK));
-        List<String> given = check.given();
+        boolean versus = chosen.stream().anyMatch(e -> e.name().equals(Sections.VERSUS));
+        List<String> given = new ArrayList<>(check.given());
+        if (versus) {
+            given.remove("--report");   // versus draws its three runs' timelines on one page too
+        }
         if (!checking && !given.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join(", ", given) + (given.size() == 1 ? " is" : " are")
-                + " for the check section only: name it, as in 'poc check --members 5 --duration 30s'");
+                + " for the check section only: name it, as in 'poc check --members 5 --duration 30s'"
+                + (given.contains("--report") ? " ('poc versus --report FILE' draws versus's runs)" : ""));
         }
         if (checking && spec.commandLine().getParseResult().hasMatchedOption("--endpoints")) {
             throw new ParameterException(spec.commandLine(), "check kills, freezes and cuts off the members of the cluster it "
                 + "runs on, so it starts one of its own and never runs on --endpoints: leave --endpoints out, or run check apart "
                 + "from the sections you point at your etcd");
         }
-        boolean versus = chosen.stream().anyMatch(e -> e.name().equals(Sections.VERSUS));
         if (versus && spec.commandLine().getParseResult().hasMatchedOption("--endpoints")) {
             throw new ParameterException(spec.commandLine(), "versus kills, freezes and cuts off members of the etcd and Redis "
                 + "it starts itself, and never runs on --endpoints: leave --endpoints out, or run versus apart from the sections "

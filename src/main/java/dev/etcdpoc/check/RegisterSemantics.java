@@ -2,7 +2,9 @@ package dev.etcdpoc.check;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,9 +12,16 @@ import java.util.Optional;
 final class RegisterSemantics implements Semantics {
 
     private final List<Operation> history;
+    /** Each key's relevant writes, by the value they wrote (or may have): a read's writers, found without a scan. */
+    private final Map<String, Map<String, List<Operation>>> writersByKey = new HashMap<>();
 
     RegisterSemantics(List<Operation> history) {
         this.history = history;
+        for (Operation w : history) {
+            if (Linearizability.relevant(w) && w.writtenValue() != null) {
+                writersByKey.computeIfAbsent(w.key(), k -> new HashMap<>()).computeIfAbsent(w.writtenValue(), v -> new ArrayList<>()).add(w);
+            }
+        }
     }
 
     @Override
@@ -48,8 +57,7 @@ final class RegisterSemantics implements Semantics {
     }
 
     private List<Operation> writersOf(String value, String key) {
-        return history.stream().filter(w -> Linearizability.relevant(w) && w.key().equals(key)
-            && value.equals(w.writtenValue())).toList();
+        return writersByKey.getOrDefault(key, Map.of()).getOrDefault(value, List.of());
     }
 
     @Override
@@ -58,7 +66,31 @@ final class RegisterSemantics implements Semantics {
         all.addAll(around);
         return unwrittenRead(witness)
             .or(() -> readBeforeWrite(witness, all))
-            .or(() -> staleRead(witness, all));
+            .or(() -> staleRead(witness, all))
+            .or(() -> absentAfterWrite(witness, all));
+    }
+
+    /**
+     * A read of nothing after a write of a value had completed, and no call that may have deleted the key could
+     * come between (only a delete makes a register absent): the write is gone.
+     */
+    private static Optional<String> absentAfterWrite(List<Operation> witness, List<Operation> all) {
+        for (Operation read : witness) {
+            if (!(read.response() instanceof Response.Value v && v.value() == null)) {
+                continue;
+            }
+            for (Operation write : witness) {
+                boolean wrote = write.key().equals(read.key()) && write.outcome() == Operation.Outcome.OK && write.writtenValue() != null
+                    && write.completed() < read.invoked();
+                boolean deletable = all.stream().anyMatch(d -> d.key().equals(read.key()) && d.request() instanceof Request.Delete
+                    && d.outcome() != Operation.Outcome.FAILED && d.invoked() < read.completed() && d.completed() > write.invoked());
+                if (wrote && !deletable) {
+                    return Optional.of("get returned nothing but " + write.request().text() + " completed before it began, and no "
+                        + "delete could come between (an acknowledged write lost)");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<String> unwrittenRead(List<Operation> witness) {

@@ -1,9 +1,12 @@
 package dev.etcdpoc.sections;
 
 import dev.etcdpoc.core.DemoFailure;
+import dev.etcdpoc.core.Failures;
 import dev.etcdpoc.versus.Findings;
 import dev.etcdpoc.versus.Versus;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,6 +27,15 @@ public final class VersusSection implements Section {
         List<Findings> findings = Versus.run(ctx.clients(), out);
         out.println();
         findings.forEach(f -> out.println(f.summary()));
+        Path report = ctx.checkPlan().report();
+        if (report != null) {
+            try {
+                Versus.writeReport(report, findings);
+            } catch (IOException e) {
+                throw new DemoFailure("cannot write the report to " + report + ": " + Failures.ofFile(e), e);
+            }
+            out.println("Timeline report written to " + report);
+        }
         Findings etcd = findings.get(0);
         if (findings.stream().skip(1).allMatch(f -> f.anomalies() == 0)) {
             out.println("Redis lost nothing this run: what it loses depends on what had reached the promoted replica when the failover "

@@ -1,11 +1,11 @@
 package dev.etcdpoc.versus;
 
-import dev.etcdpoc.check.LinearizabilityReport;
+import dev.etcdpoc.check.Model;
+import dev.etcdpoc.check.Operation;
 import dev.etcdpoc.local.Breakable;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One system under the versus run's clients and faults — a 3-member etcd, or Redis with its Sentinels —
@@ -57,8 +57,11 @@ interface Contender extends AutoCloseable {
     /** The final read of each key. */
     Map<String, RegisterCall> finalReads();
 
-    /** The checker's verdict on the calls; empty where the checker has no model for this system yet. */
-    Optional<LinearizabilityReport> linearizability();
+    /** Every register call, the final reads included, in the checker's types: etcd's with their revisions. */
+    List<Operation> operations();
+
+    /** What the checker holds {@link #operations()} to: etcd's revisions, or a register without them. */
+    Model model();
 
     @Override
     void close();

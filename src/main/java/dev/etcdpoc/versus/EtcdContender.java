@@ -3,8 +3,7 @@ package dev.etcdpoc.versus;
 import static dev.etcdpoc.core.Bytes.bytes;
 import static dev.etcdpoc.core.Bytes.text;
 
-import dev.etcdpoc.check.Linearizability;
-import dev.etcdpoc.check.LinearizabilityReport;
+import dev.etcdpoc.check.Model;
 import dev.etcdpoc.check.Operation;
 import dev.etcdpoc.check.Request;
 import dev.etcdpoc.check.Response;
@@ -36,8 +35,6 @@ import java.util.stream.IntStream;
  */
 final class EtcdContender implements Contender {
     static final int MEMBERS = 3;
-    /** Per key, how long the checker may search before it calls the key undecided (as the check). */
-    private static final Duration SEARCH_LIMIT = Duration.ofSeconds(30);
 
     private final LocalEtcd cluster;
     private final Client client;
@@ -164,8 +161,13 @@ final class EtcdContender implements Contender {
     }
 
     @Override
-    public Optional<LinearizabilityReport> linearizability() {
-        return Optional.of(Linearizability.check(history.operations(), SEARCH_LIMIT, Linearizability.WITNESS_BUDGET));
+    public List<Operation> operations() {
+        return history.operations();
+    }
+
+    @Override
+    public Model model() {
+        return Model.ETCD;
     }
 
     @Override

@@ -1,18 +1,22 @@
 package dev.etcdpoc.versus;
 
 import dev.etcdpoc.check.KeyVerdict;
+import dev.etcdpoc.check.Linearizability;
 import dev.etcdpoc.check.LinearizabilityReport;
-import java.util.Optional;
+import java.time.Duration;
 
 /**
- * One system's verdicts from its recording: the checker's (where it has a model for the system) and the
- * anomalies found without it ({@link RegisterAnomalies}, {@link LockAnomalies}).
+ * One system's verdicts from its recording: the checker's, with the model of that system (etcd's revisions, or a
+ * register without them), and the anomalies found without it ({@link RegisterAnomalies}, {@link LockAnomalies}).
  */
-public record Findings(VersusRun.Recording recording, Optional<LinearizabilityReport> linearizability, RegisterAnomalies registers,
+public record Findings(VersusRun.Recording recording, LinearizabilityReport linearizability, RegisterAnomalies registers,
                        LockAnomalies lock) {
+    /** Per search, how long the checker may look before it calls a key undecided (as the check). */
+    private static final Duration SEARCH_LIMIT = Duration.ofSeconds(30);
 
     static Findings of(VersusRun.Recording recording) {
-        return new Findings(recording, recording.linearizability(),
+        return new Findings(recording,
+            Linearizability.check(recording.operations(), recording.model(), SEARCH_LIMIT, Linearizability.WITNESS_BUDGET),
             RegisterAnomalies.of(recording.calls(), recording.finalReads()),
             LockAnomalies.of(recording.holds(), recording.lockWrites()));
     }
@@ -26,20 +30,16 @@ public record Findings(VersusRun.Recording recording, Optional<LinearizabilityRe
         return recording.calls().stream().filter(c -> c.client() != VersusRun.FINAL_READER).count();
     }
 
-    /** "yes", "NO (2 of 9 keys)", "undecided (...)", or a placeholder where the checker has no model for this system yet. */
+    /** "yes", "NO (2 keys)", "undecided (1 key)". */
     public String linearizable() {
-        if (linearizability.isEmpty()) {
-            return "pending*";
-        }
-        LinearizabilityReport report = linearizability.get();
-        int bad = report.keys(KeyVerdict.Status.NOT_LINEARIZABLE).size();
-        int undecided = report.keys(KeyVerdict.Status.UNDECIDED).size();
-        return bad > 0 ? "NO (" + bad + " keys)" : undecided > 0 ? "undecided (" + undecided + " keys)" : "yes";
+        int bad = linearizability.keys(KeyVerdict.Status.NOT_LINEARIZABLE).size();
+        int undecided = linearizability.keys(KeyVerdict.Status.UNDECIDED).size();
+        return bad > 0 ? "NO (" + count(bad, "key") + ")" : undecided > 0 ? "undecided (" + count(undecided, "key") + ")" : "yes";
     }
 
-    /** Nothing found: linearizable (where checked), no write lost, no stale read, no overlap, no write from a non-holder. */
+    /** Nothing found: linearizable, no write lost, no stale read, no overlap, no write from a non-holder. */
     public boolean clean() {
-        return linearizability.map(LinearizabilityReport::linearizable).orElse(true) && anomalies() == 0;
+        return linearizability.linearizable() && anomalies() == 0;
     }
 
     /** How many anomalies of every kind the checks here found. */
@@ -75,7 +75,6 @@ public record Findings(VersusRun.Recording recording, Optional<LinearizabilityRe
         }
         return label() + ": " + count(lost(), "acknowledged write") + " lost, " + count(stale(), "stale read") + ", "
             + count(overlaps(), "lock overlap") + " (two workers holding it at once), " + count(nonHolderWrites(), "write")
-            + " accepted from a worker that no longer held the lock"
-            + (linearizability.isPresent() ? "; linearizable: " + linearizable() : "");
+            + " accepted from a worker that no longer held the lock; linearizable: " + linearizable();
     }
 }

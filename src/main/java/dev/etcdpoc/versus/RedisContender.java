@@ -1,7 +1,7 @@
 package dev.etcdpoc.versus;
 
-import dev.etcdpoc.check.Linearizability;
-import dev.etcdpoc.check.LinearizabilityReport;
+import dev.etcdpoc.check.Model;
+import dev.etcdpoc.check.Operation;
 import dev.etcdpoc.core.Poll;
 import dev.etcdpoc.local.Breakable;
 import dev.etcdpoc.local.LocalRedis;
@@ -157,13 +157,14 @@ final class RedisContender implements Contender {
         return Map.copyOf(finalReads);
     }
 
-    /**
-     * THE CHECKER'S VERDICT ON REDIS (issue 30): empty while {@link RegisterCall#forChecker} is; once it
-     * converts, check its operations here with the checker's register model without revisions (not etcd's).
-     */
     @Override
-    public Optional<LinearizabilityReport> linearizability() {
-        return RegisterCall.forChecker(calls()).map(Linearizability::check);
+    public List<Operation> operations() {
+        return RegisterCall.forChecker(calls());
+    }
+
+    @Override
+    public Model model() {
+        return Model.REGISTER;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.etcdpoc.check.Request;
 import dev.etcdpoc.check.Response;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One recorded call on a register — a key that holds one value or none — in words both systems share: a
@@ -123,12 +122,24 @@ public record RegisterCall(int client, long invoked, long completed, Command com
     }
 
     /**
-     * THE CONVERSION POINT to the checker (issue 30): these calls as the checker's operations, for its
-     * register model without revisions (Request.Get/Put/Delete/CompareAndSet; Response.Value/Ok/Removed/
-     * Compared, UNKNOWN, FAILED; completed Long.MAX_VALUE when no answer came, as here). Empty until that
-     * model is in the checker; then the versus table's "linearizable" row shows its verdict for Redis.
+     * These calls in the checker's types, for its model of a register without revisions ({@link
+     * dev.etcdpoc.check.Model#REGISTER}): the same calls, one operation each, in the same order.
      */
-    public static Optional<List<Operation>> forChecker(List<RegisterCall> calls) {
-        return Optional.empty();
+    public static List<Operation> forChecker(List<RegisterCall> calls) {
+        return calls.stream().map(RegisterCall::operation).toList();
+    }
+
+    private Operation operation() {
+        Request request = command instanceof Get ? new Request.Get(key())
+            : command instanceof Set set ? new Request.Put(set.key(), set.value())
+            : command instanceof CompareAndSet cas ? new Request.CompareAndSet(cas.key(), cas.expected(), cas.value())
+            : new Request.Delete(key());
+        Response response = reply instanceof Failed ? Response.FAILED
+            : reply instanceof Unknown ? Response.UNKNOWN
+            : reply instanceof Value value ? new Response.Value(value.value())
+            : reply instanceof Removed removed ? new Response.Removed(removed.count())
+            : reply instanceof Compared compared ? new Response.Compared(compared.succeeded())
+            : new Response.Ok();
+        return new Operation(client, invoked, completed, request, response);
     }
 }

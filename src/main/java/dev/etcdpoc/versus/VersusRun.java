@@ -1,6 +1,7 @@
 package dev.etcdpoc.versus;
 
-import dev.etcdpoc.check.LinearizabilityReport;
+import dev.etcdpoc.check.Model;
+import dev.etcdpoc.check.Operation;
 import dev.etcdpoc.checkrun.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,14 +40,24 @@ final class VersusRun {
     /** The client number the final reads are recorded under. */
     static final int FINAL_READER = 1000;
 
-    /** One fault as it happened, times in ns of {@link System#nanoTime()}; {@code newLeaderAt} 0 for a follower's. */
-    record FaultRecord(Fault fault, String member, long injected, long newLeaderAt, String newLeader, long ended, long whole) {
+    /**
+     * One fault as it happened, times in ns of {@link System#nanoTime()}; {@code newLeaderAt} 0 for a follower's.
+     *
+     * @param what     what was done to whom, as the run said it ("primary r0 cut off from its replicas and Sentinels")
+     * @param takeover who took over, as the run said it ("r1 became primary"), or null
+     */
+    record FaultRecord(Fault fault, String what, long injected, long newLeaderAt, String takeover, long ended, long whole) {
     }
 
-    /** What one system's run recorded. */
+    /**
+     * What one system's run recorded.
+     *
+     * @param calls      every register call, the final reads included, as both systems' anomalies are found in them
+     * @param operations the same calls in the checker's types, and the model it holds them to
+     */
     record Recording(String label, String title, List<String> settings, long start, long end, List<FaultRecord> faults,
-                     List<RegisterCall> calls, Map<String, RegisterCall> finalReads, List<LockLog.Hold> holds,
-                     List<LockLog.Write> lockWrites, Optional<LinearizabilityReport> linearizability) {
+                     List<RegisterCall> calls, List<Operation> operations, Model model, Map<String, RegisterCall> finalReads,
+                     List<LockLog.Hold> holds, List<LockLog.Write> lockWrites) {
     }
 
     private final Contender system;
@@ -90,8 +100,8 @@ final class VersusRun {
         List<RegisterCall> calls = system.calls();
         progress.accept("  stopped the clients at " + seconds(end - start) + " s after " + (calls.size() - keys.size())
             + " calls and " + locks.holds().size() + " lock holds; read the final state of " + keys.size() + " keys");
-        return new Recording(system.label(), system.title(), settings, start, end, faults, calls, system.finalReads(),
-            locks.holds(), locks.writes(), system.linearizability());
+        return new Recording(system.label(), system.title(), settings, start, end, faults, calls, system.operations(), system.model(),
+            system.finalReads(), locks.holds(), locks.writes());
     }
 
     /** One fault: injected, held, ended, the system whole again; said in one line. */
@@ -112,11 +122,13 @@ final class VersusRun {
         long ended = System.nanoTime();
         system.awaitWhole();
         long whole = System.nanoTime();
-        String who = (fault.hitsLeader() ? system.leaderWord() : system.followerWord()) + " " + system.name(member);
-        progress.accept("  fault at " + seconds(injected - start) + " s: " + who + " " + fault.injectedText()
-            + (newLeader == null ? "" : "; " + newLeader + " became " + system.leaderWord() + " " + seconds(newLeaderAt - injected) + " s later")
+        String what = (fault.hitsLeader() ? system.leaderWord() : system.followerWord()) + " " + system.name(member) + " "
+            + fault.injectedText();
+        String takeover = newLeader == null ? null : newLeader + " became " + system.leaderWord();
+        progress.accept("  fault at " + seconds(injected - start) + " s: " + what
+            + (takeover == null ? "" : "; " + takeover + " " + seconds(newLeaderAt - injected) + " s later")
             + "; " + fault.endedText() + " at " + seconds(ended - start) + " s; whole again at " + seconds(whole - start) + " s");
-        return new FaultRecord(fault, system.name(member), injected, newLeaderAt, newLeader, ended, whole);
+        return new FaultRecord(fault, what + "; " + fault.endedText(), injected, newLeaderAt, takeover, ended, whole);
     }
 
     static String seconds(long nanos) {
