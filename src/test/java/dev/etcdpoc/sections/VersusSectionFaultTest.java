@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class VersusSectionFaultTest {
 
     @Test
     void etcdIsCleanAndTheTableComparesAllThree(@TempDir Path tmp) throws Exception {
-        OwnClusterRun run = OwnClusterRun.of(tmp, BOUND, "versus");
+        Path report = Files.createDirectory(tmp.resolve("report")).resolve("versus.html");
+        OwnClusterRun run = OwnClusterRun.of(tmp, BOUND, "versus", "--report", report.toString());
 
         assertThat(run.exitCode()).as("exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err()).isZero();
         assertThat(run.err()).as("stderr").isEmpty();
@@ -64,6 +66,15 @@ class VersusSectionFaultTest {
         run.line("^etcd: nothing found this run$");
         run.line("^Redis: ");
         run.line("^hardened Redis: ");
+        assertThat(run.count("^  checked in [\\d.]+ s \\(the checker's (etcd|register) model\\): linearizable: ")).as("checked lines").isEqualTo(3);
+        run.line("^Timeline report written to " + Pattern.quote(report.toString()) + "$");
+        // The page's data: each run's title, the takeovers marked, and Redis's first anomaly when it had any.
+        String page = Files.readString(report);
+        assertThat(page).as("the report page").contains("etcd: etcd 3.", "Redis: Redis 7.0.", "hardened Redis: Redis 7.0.",
+            "became leader", "became primary");
+        if (!run.line("^Redis: (.*)$").group(1).startsWith("nothing found")) {
+            assertThat(page).as("Redis's first anomaly marked").containsPattern("first (acknowledged write lost|stale read|lock overlap|write accepted)");
+        }
         OwnClusterRun.assertNothingLeft(tmp);
     }
 
