@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * one, about half a second of the default run; the second start costs about 50 ms (docs/startup.md).
  *
  * <p>Only where the choice is ours: nothing between {@code java} and {@code -jar}, and no JVM options in
- * the environment (whoever gives one keeps the JVM they asked for); not for {@code bench}, which
+ * the environment (whoever gives one keeps the JVM they asked for); not for {@code check}, {@code versus} and
+ * {@code check-history}, which run long and check thousands of calls, nor for {@code bench}, which
  * measures the JVM it is given; and only with an archive newer than the jar, made by this very JDK
  * (another JDK would skip it, quietly, and leave only the cost of a second start).
  * scripts/train-startup.sh writes, next to each archive it makes, {@code ARCHIVE.launch}: the
@@ -32,6 +34,11 @@ final class ArchiveRelaunch {
     /** The archives train-startup.sh makes: before JDK 24 a class-data-sharing archive, from 24 on an ahead-of-time cache. */
     private static final List<String> ARCHIVES = List.of(".jsa", ".aot");
     private static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+    /**
+     * Runs of seconds to minutes that check thousands of calls: the start the archive saves is nothing to them, and
+     * the demo's flags (C1 only, a small serial heap) made versus's check of a 27 000-call Redis history slow.
+     */
+    private static final Set<String> LONG_RUNS = Set.of("check", "versus", "check-history");
     private static final String CMDLINE = "/proc/self/cmdline";
     private static final String JAVA_HOME = "java.home=";
     private static final String ARCHIVE = "archive=";
@@ -127,7 +134,7 @@ final class ArchiveRelaunch {
             }
         }
         List<String> args = jvmArguments.subList(2, jvmArguments.size());
-        if (!args.isEmpty() && args.get(0).equals("bench")) {
+        if (!args.isEmpty() && args.get(0).equals("bench") || args.stream().anyMatch(LONG_RUNS::contains)) {
             return Optional.empty();
         }
         Path jar = Path.of(jvmArguments.get(1));

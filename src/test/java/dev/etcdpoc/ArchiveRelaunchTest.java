@@ -56,6 +56,10 @@ class ArchiveRelaunchTest {
             assertThat(ArchiveRelaunch.command(List.of("-jar", jar), Map.of(variable, "-Xmx64m"), THIS_JDK)).as(variable).isEmpty();
         }
         assertThat(ArchiveRelaunch.command(List.of("-jar", jar, "bench", "--op", "get"), Map.of(), THIS_JDK)).as("bench").isEmpty();
+        assertThat(ArchiveRelaunch.command(List.of("-jar", jar, "check", "--duration", "30s"), Map.of(), THIS_JDK)).as("check").isEmpty();
+        assertThat(ArchiveRelaunch.command(List.of("-jar", jar, "versus"), Map.of(), THIS_JDK)).as("versus").isEmpty();
+        assertThat(ArchiveRelaunch.command(List.of("-jar", jar, "check-history", "h.jsonl"), Map.of(), THIS_JDK)).as("check-history")
+            .isEmpty();
     }
 
     @Test

@@ -17,7 +17,7 @@ import redis.clients.jedis.Jedis;
  * takes a client's writes — and loses them when it rejoins, as Redis's documentation says a partition can.
  */
 @Tag("fault")
-@Tag("redis-only") // no etcd in it: CI's etcd 3.4 leg leaves it out (-Dtest.excludedGroups=etcd35,redis-only)
+@Tag("redis") // the Redis comparison's long tests run once, on CI's default etcd (leg 1)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LocalRedisFaultTest {
     private static final Duration BOUND = Duration.ofSeconds(40);

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * frozen: every process it started gone.
  */
 @Tag("fault")
+@Tag("redis") // the Redis comparison's long tests run once, on CI's default etcd (leg 1)
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class VersusSectionFaultTest {
     private static final Duration BOUND = Duration.ofMinutes(5);
