@@ -67,7 +67,32 @@ final class RegisterSemantics implements Semantics {
         return unwrittenRead(witness)
             .or(() -> readBeforeWrite(witness, all))
             .or(() -> staleRead(witness, all))
-            .or(() -> absentAfterWrite(witness, all));
+            .or(() -> absentAfterWrite(witness, all))
+            .or(() -> valueWentBack(witness, all));
+    }
+
+    /**
+     * Two reads, one after the other, the later returning a value every write of which had completed before any
+     * write of the earlier read's value began: once the newer value was there, nothing could bring the older back.
+     */
+    private static Optional<String> valueWentBack(List<Operation> witness, List<Operation> all) {
+        for (Operation first : reads(witness)) {
+            for (Operation second : reads(witness)) {
+                if (!first.key().equals(second.key()) || first.completed() >= second.invoked()
+                    || value(first).equals(value(second))) {
+                    continue;
+                }
+                List<Operation> newer = writers(all, first);
+                List<Operation> older = writers(all, second);
+                long newerBegan = newer.stream().mapToLong(Operation::invoked).min().orElse(Long.MIN_VALUE);
+                if (!newer.isEmpty() && !older.isEmpty() && older.stream().allMatch(w -> w.outcome() == Operation.Outcome.OK
+                    && w.completed() < newerBegan)) {
+                    return Optional.of("get returned " + value(second) + " after a get had returned " + value(first)
+                        + ", written after every write of " + value(second) + " had completed: the value went back");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
