@@ -45,7 +45,8 @@ public final class StreamInbox<T> {
     public Optional<T> nextIfAny(String what, Duration within) {
         Object next;
         try {
-            next = queue.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+            // Nanoseconds: milliseconds would end a wait of 0.9 ms at once, and every wait up to a millisecond early.
+            next = queue.poll(within.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoFailure(what + ": interrupted", e);

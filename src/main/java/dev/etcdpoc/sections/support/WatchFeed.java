@@ -122,6 +122,7 @@ public final class WatchFeed implements AutoCloseable {
     private Optional<WatchResponse> await(String what, Duration perStream, long deadline) {
         int streams = 1;
         boolean asked = false;   // progress requested of this stream, and nothing heard since
+        long askedAt = 0;
         long streamEnd = deadline != 0 ? deadline : System.nanoTime() + perStream.toNanos();
         long check = Math.max(1, timeout.toNanos() / 2);
         long failingSince = 0;
@@ -130,9 +131,13 @@ public final class WatchFeed implements AutoCloseable {
         // After a stream failed: watch again for as long as an election may take (or a request deadline, if shorter).
         long allowance = Math.min(timeout.toNanos(), Await.ELECTION.toNanos());
         while (true) {
-            long wait = Math.min(check, streamEnd - System.nanoTime());
+            long now = System.nanoTime();
+            long wait = Math.min(check, streamEnd - now);
+            if (asked) {
+                wait = Math.min(wait, askedAt + check - now);
+            }
             if (lastFailure != null) {
-                long left = failingSince + allowance - System.nanoTime();
+                long left = failingSince + allowance - now;
                 if (left <= 0) {
                     throw notTakenUp(what, lastFailure, allowance);
                 }
@@ -171,13 +176,21 @@ public final class WatchFeed implements AutoCloseable {
                 }
             }
             if (response.isEmpty()) {
-                boolean over = System.nanoTime() - streamEnd >= 0;
+                now = System.nanoTime();
+                boolean over = now - streamEnd >= 0;
                 if (over && deadline != 0 && lastFailure == null) {
                     return Optional.empty();
                 }
                 if (!over && !asked) {
                     watcher.requestProgress();
                     asked = true;
+                    askedAt = now;
+                    continue;
+                }
+                // A stream asked for progress has a whole half deadline to answer, however near the end of the
+                // wait it was asked: only then is its silence a frozen member's.
+                boolean unanswered = asked && now - askedAt >= check;
+                if (!over && !unanswered) {
                     continue;
                 }
                 // No event in time, or not even an answer to the progress request (its member is frozen).
