@@ -47,8 +47,8 @@ public final class CheckRun {
     static final Duration REQUEST_DEADLINE = Duration.ofSeconds(1);
     /** Bounds a start, an election, a restart's catch-up: none should come near it. */
     private static final Duration BOUND = Duration.ofSeconds(30);
-    /** Per key, how long the checker may search before it calls the key undecided. */
-    private static final Duration SEARCH_LIMIT = Duration.ofSeconds(30);
+    /** Per key, how long the checker may search before it calls the key undecided (versus's checks too). */
+    public static final Duration SEARCH_LIMIT = Duration.ofSeconds(30);
 
     /**
      * What a run recorded, for the checker, and what happened, for the reader.

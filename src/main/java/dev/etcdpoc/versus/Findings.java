@@ -3,7 +3,7 @@ package dev.etcdpoc.versus;
 import dev.etcdpoc.check.KeyVerdict;
 import dev.etcdpoc.check.Linearizability;
 import dev.etcdpoc.check.LinearizabilityReport;
-import java.time.Duration;
+import dev.etcdpoc.checkrun.CheckRun;
 
 /**
  * One system's verdicts from its recording: the checker's, with the model of that system (etcd's revisions, or a
@@ -11,12 +11,10 @@ import java.time.Duration;
  */
 public record Findings(VersusRun.Recording recording, LinearizabilityReport linearizability, RegisterAnomalies registers,
                        LockAnomalies lock) {
-    /** Per search, how long the checker may look before it calls a key undecided (as the check). */
-    private static final Duration SEARCH_LIMIT = Duration.ofSeconds(30);
 
     static Findings of(VersusRun.Recording recording) {
         return new Findings(recording,
-            Linearizability.check(recording.operations(), recording.model(), SEARCH_LIMIT, Linearizability.WITNESS_BUDGET),
+            Linearizability.check(recording.operations(), recording.model(), CheckRun.SEARCH_LIMIT, Linearizability.WITNESS_BUDGET),
             RegisterAnomalies.of(recording.calls(), recording.finalReads()),
             LockAnomalies.of(recording.holds(), recording.lockWrites()));
     }

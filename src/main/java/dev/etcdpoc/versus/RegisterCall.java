@@ -129,7 +129,8 @@ public record RegisterCall(int client, long invoked, long completed, Command com
         return calls.stream().map(RegisterCall::operation).toList();
     }
 
-    private Operation operation() {
+    /** This call as the checker's operation. */
+    Operation operation() {
         Request request = command instanceof Get ? new Request.Get(key())
             : command instanceof Set set ? new Request.Put(set.key(), set.value())
             : command instanceof CompareAndSet cas ? new Request.CompareAndSet(cas.key(), cas.expected(), cas.value())

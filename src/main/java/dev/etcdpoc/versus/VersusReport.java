@@ -54,7 +54,7 @@ final class VersusReport {
 
     /** A call as a witness line shows it: its request and answer. */
     private static String text(RegisterCall call) {
-        Operation op = RegisterCall.forChecker(List.of(call)).get(0);
+        Operation op = call.operation();
         return op.request().text() + " -> " + op.response().text();
     }
 }
