@@ -15,6 +15,15 @@ import redis.clients.jedis.Jedis;
  * The Redis harness under its faults: Sentinel replaces a primary that was killed, frozen or cut off, and
  * once the fault ends the old primary rejoins as a replica of the new one. Cut off, the old primary still
  * takes a client's writes — and loses them when it rejoins, as Redis's documentation says a partition can.
+ *
+ * <p>The primary once Redis is whole again need not be the replica first promoted: with a 1 s
+ * down-after-milliseconds on a busy machine, Sentinel may fail over a second time right after the first.
+ * Seen here in 2 of 12 kills with two busy loops beside the test (0 of 12 quiet), and once in CI: a
+ * Sentinel that had just switched to the new primary had no answer to its PING from it within the second
+ * (it came 50 ms later), took it for down, and counted the other Sentinels' "down" from the first failover
+ * again (odown 3/2 though neither of them had it down). A new connection and PING through this harness's
+ * proxy took 24 ms at most in the same conditions (docs/redis.md). So the tests ask of the primary only
+ * what the fault promises: the old one is a replica again, linked up.
  */
 @Tag("fault")
 @Tag("redis") // the Redis comparison's long tests run once, on CI's default etcd (leg 1)
@@ -32,13 +41,13 @@ class LocalRedisFaultTest {
                     case "freeze" -> redis.freeze(old);
                     default -> redis.cutOff(old);
                 }
-                int promoted = redis.awaitFailover(old, BOUND);
+                redis.awaitFailover(old, BOUND);
                 switch (fault) {
                     case "kill" -> redis.restart(old);
                     case "freeze" -> redis.thaw(old);
                     default -> redis.heal();
                 }
-                assertThat(redis.awaitHealthy(BOUND)).as("the primary after the %s", fault).isEqualTo(promoted);
+                assertThat(redis.awaitHealthy(BOUND)).as("the primary after the %s", fault).isNotEqualTo(old);
                 assertThat(redis.replication(old)).as("the old primary after the %s", fault)
                     .containsEntry("role", "slave").containsEntry("master_link_status", "up");
             }
@@ -54,14 +63,15 @@ class LocalRedisFaultTest {
                 assertThat(before.waitReplicas(2, 5000)).as("replicas that have it").isEqualTo(2);
             }
             redis.cutOff(old);
-            int promoted = redis.awaitFailover(old, BOUND);
+            redis.awaitFailover(old, BOUND);
             try (Jedis oldPrimary = connect(redis.address(old))) {
                 assertThat(oldPrimary.set("during", "acknowledged")).as("the cut-off primary still answers its clients").isEqualTo("OK");
             }
             redis.heal();
-            assertThat(redis.awaitHealthy(BOUND)).isEqualTo(promoted);
+            int now = redis.awaitHealthy(BOUND);
+            assertThat(now).as("the primary after the heal").isNotEqualTo(old);
 
-            try (Jedis newPrimary = connect(redis.address(promoted)); Jedis rejoined = connect(redis.address(old))) {
+            try (Jedis newPrimary = connect(redis.address(now)); Jedis rejoined = connect(redis.address(old))) {
                 assertThat(newPrimary.get("before")).isEqualTo("kept");
                 assertThat(newPrimary.get("during")).as("the acknowledged write on the new primary").isNull();
                 assertThat(rejoined.get("during")).as("the acknowledged write on the old primary, resynced").isNull();
