@@ -43,6 +43,9 @@ final class Diagnosis {
         Duration timeout = clients.timeout();
         ClientFactory asking = clients.as(null).withTimeout(PROBE);
         List<Member> members = askAll(endpoints.uris(), asking, PROBE);
+        if (timeout.compareTo(PROBE) < 0) {
+            members = askSilentOnceMore(members, asking);
+        }
         int n = members.size();
 
         List<Member> leaderless = with(members, m -> m.state() == State.NO_LEADER || m.state() == State.NO_QUORUM);
@@ -85,6 +88,21 @@ final class Diagnosis {
                 + ": a frozen etcd (stopped, a long GC pause, a stuck disk) or a program that is not etcd.";
         }
         return "";
+    }
+
+    /**
+     * After a deadline shorter than the probe, the request's silence says little, and one probe can go unanswered
+     * on a busy machine too (CI: a healthy etcd called frozen after --timeout 10ms, the test JVM beside another):
+     * a member silent to it is asked once more before it is called frozen. With longer deadlines the request
+     * itself already waited that long, and the bounded waits keep their one probe.
+     */
+    private static List<Member> askSilentOnceMore(List<Member> members, ClientFactory asking) {
+        List<URI> silent = members.stream().filter(m -> m.state() == State.SILENT).map(Member::uri).collect(Collectors.toList());
+        if (silent.isEmpty()) {
+            return members;
+        }
+        List<Member> again = askAll(silent, asking, PROBE);
+        return members.stream().map(m -> m.state() == State.SILENT ? again.get(silent.indexOf(m.uri())) : m).collect(Collectors.toList());
     }
 
     private static List<Member> askAll(List<URI> uris, ClientFactory asking, Duration probe) {
