@@ -110,7 +110,9 @@ class BoundedWaitsTest {
         assertThat(run.out()).as("stdout; stderr: %s", run.err()).isEqualTo(PocOutput.FULL);
         assertThat(run.exitCode()).isZero();
         System.out.println(fault + " as the run started: the run took " + run.elapsed().toMillis() + " ms");
-        // The member's status says it has no leader within a second or two of the cut: 1.5-4 s seen.
-        assertThat(run.elapsed()).as("time with a member cut off as the run started").isLessThan(Duration.ofSeconds(6));
+        // The member's status says it has no leader within a second or two of the cut: 1.5-4 s seen, more when the
+        // cut-off leader's successor takes a split vote or two (Await.ELECTION). Below etcd's own "request timed
+        // out" (5 s and two election timeouts), which a try on the cut-off member waited out before: 7.6-8.5 s runs.
+        assertThat(run.elapsed()).as("time with a member cut off as the run started").isLessThan(Duration.ofSeconds(7));
     }
 }

@@ -54,8 +54,9 @@ import javax.net.ssl.SSLException;
  * requests", "leader changed" on a read; or, with several members, a connection that could not be
  * made. Such failures come back at once: the next attempt follows a short pause (50 ms, doubling to
  * 800 ms; the last one while a quarter of a deadline is left), and a request that meets them for an
- * election's worth (3 s, within its deadlines and half of one more) ends there (an election takes about a
- * second, up to 3.6 s from a leader's loss seen here; longer is a member without a leader: no quorum, or cut off). From
+ * election's worth (5 s, within its deadlines and half of one more) ends there (an election takes about a
+ * second, a split vote one or two more: {@link dev.etcdpoc.core.Await#ELECTION}; longer is a member without a leader:
+ * no quorum, or cut off). From
  * its second refusal on, that counts from when etcd began to refuse the client for want of a leader,
  * if earlier ({@link RetryingCall}).
  * (**) the deadline passed, etcd said "request timed out" (it gave up waiting for the commit), or

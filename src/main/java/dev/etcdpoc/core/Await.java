@@ -23,12 +23,14 @@ public final class Await {
      */
     public static final int ATTEMPT_DEADLINES_PER_REQUEST = 2;
     /**
-     * How long etcd may stay without a leader while it elects one: about a second with its default
-     * election timeout (1 s), up to two and a bit when a vote splits (etcd 3.4.23 here: up to 3.6 s from
-     * the leader's loss, which its followers notice a second or more later). Passing refusals ("no leader")
-     * that last longer are a member that stays without one: no quorum, or cut off.
+     * How long etcd may stay without a leader while it elects one. A follower notices the loss after a
+     * randomized election timeout (1-2 s with etcd's default 1 s) and a split vote costs another: about 4 s
+     * from the loss in the worst common case, more on a busy machine. Seen on etcd 3.4.23 here: up to 3.6 s
+     * from the loss in 140 rounds, and once in CI a leader cut off as a run started that had no successor
+     * 3 s after the first refusal (the run gave up at 3.9 s). Passing refusals ("no leader") that last
+     * longer are a member that stays without one: no quorum, or cut off.
      */
-    public static final Duration ELECTION = Duration.ofSeconds(3);
+    public static final Duration ELECTION = Duration.ofSeconds(5);
     /**
      * Those deadlines end a request (and half of one more while etcd refuses it for want of a leader); this
      * wait, one deadline longer, only catches a future that never completes.
