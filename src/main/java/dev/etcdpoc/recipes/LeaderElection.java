@@ -30,7 +30,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>{@link #observe} follows who leads without campaigning: a watch on {@code NAME/} that reads the
  * oldest key after each change, opened again after a failure or a silence, from the revision after the
- * last change it saw — jetcd's own {@code observe()} keeps one stream on one member and cannot be closed.
+ * last change it saw; after a silence it reads who leads as well, since a frozen member's stream just stays
+ * silent. jetcd's own {@code observe()} keeps one stream on one member and cannot be closed.
  */
 public final class LeaderElection {
     private LeaderElection() {
@@ -102,29 +103,29 @@ public final class LeaderElection {
         /** The leader's value at the next change of leader: the first seen that is not {@code previous} (null: nobody yet). */
         public String nextLeader(String previous, Duration within) throws InterruptedException {
             long deadline = System.nanoTime() + within.toNanos();
-            boolean reopened = false;
+            // A frozen member keeps its stream open and silent, and a stream opened again may land on it again: after
+            // a silence of a third of the wait, ask who leads (a read, which the client's deadline moves off such a
+            // member) and watch again, from the revision after the last change seen.
+            long silence = within.toNanos() / 3;
             while (true) {
                 long left = deadline - System.nanoTime();
-                // Half the wait on one stream, then one more stream: a frozen member's stream stays open and silent.
-                Object next = changes.poll(reopened ? Math.max(0, left) : left / 2, TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    if (reopened) {
-                        throw new RecipeException("OBSERVE " + name, new TimeoutException(
-                            "no change of leader within " + within.toMillis() + " ms"));
+                Object next = changes.poll(Math.max(0, Math.min(left, silence)), TimeUnit.NANOSECONDS);
+                if (!(next instanceof Throwable)) {
+                    String leader = leader(client, name, timeout);
+                    if (leader != null && !Objects.equals(leader, previous)) {
+                        return leader;
                     }
-                    reopened = true;
-                    watchFrom(nextRevision);
-                    continue;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new RecipeException("OBSERVE " + name, next instanceof Throwable failure ? failure
+                        : new TimeoutException("no change of leader within " + within.toMillis() + " ms"));
                 }
                 if (next instanceof Throwable) {
                     // The stream failed (its member died, or lost its leader): watch again after a pause, elsewhere.
                     TimeUnit.MILLISECONDS.sleep(PAUSE_MS);
-                    watchFrom(nextRevision);
-                    continue;
                 }
-                String leader = leader(client, name, timeout);
-                if (leader != null && !Objects.equals(leader, previous)) {
-                    return leader;
+                if (!(next instanceof WatchResponse)) {
+                    watchFrom(nextRevision);
                 }
             }
         }
