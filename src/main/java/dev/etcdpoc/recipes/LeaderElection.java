@@ -108,23 +108,26 @@ public final class LeaderElection {
             // member) and watch again, from the revision after the last change seen.
             long silence = within.toNanos() / 3;
             while (true) {
-                long left = deadline - System.nanoTime();
-                Object next = changes.poll(Math.max(0, Math.min(left, silence)), TimeUnit.NANOSECONDS);
-                if (!(next instanceof Throwable)) {
-                    String leader = leader(client, name, timeout);
-                    if (leader != null && !Objects.equals(leader, previous)) {
-                        return leader;
+                Object next = changes.poll(Math.max(0, Math.min(deadline - System.nanoTime(), silence)), TimeUnit.NANOSECONDS);
+                if (next instanceof Throwable failure) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new RecipeException("OBSERVE " + name, failure);
                     }
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new RecipeException("OBSERVE " + name, next instanceof Throwable failure ? failure
-                        : new TimeoutException("no change of leader within " + within.toMillis() + " ms"));
-                }
-                if (next instanceof Throwable) {
                     // The stream failed (its member died, or lost its leader): watch again after a pause, elsewhere.
                     TimeUnit.MILLISECONDS.sleep(PAUSE_MS);
+                    watchFrom(nextRevision);
+                    continue;
                 }
-                if (!(next instanceof WatchResponse)) {
+                // A change, or a silence: ask who leads now.
+                String leader = leader(client, name, timeout);
+                if (leader != null && !Objects.equals(leader, previous)) {
+                    return leader;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new RecipeException("OBSERVE " + name, new TimeoutException(
+                        "no change of leader within " + within.toMillis() + " ms"));
+                }
+                if (next == null) {
                     watchFrom(nextRevision);
                 }
             }
