@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  * listens there; else a throwaway local etcd. Owns that throwaway etcd and stops it on close.
  */
 public final class EtcdTarget implements AutoCloseable {
+    /** What to do when nothing listens at the endpoints: said only after a connection was refused. */
+    private static final String NOT_RUNNING =
+        ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd.";
     private final Endpoints endpoints;
     private final LocalEtcd local;
 
@@ -83,6 +86,11 @@ public final class EtcdTarget implements AutoCloseable {
 
     /** What to do, when the cause alone does not say it. */
     private String hint(DemoFailure failure, ClientFactory clients) {
+        // An etcd that dies with a request sent closes the connection (as one that is stopped between two requests
+        // refuses the next): when a new connection is refused too, nothing listens there any more.
+        if (Failures.isConnectionDropped(failure) && endpoints.uris().stream().noneMatch(EtcdTarget::listening)) {
+            return ", and now nothing listens there" + NOT_RUNNING;
+        }
         // A TLS etcd drops a plain connection without a word (gRPC reports a closed connection or just
         // UNAVAILABLE): ask it for a TLS handshake to tell why.
         // Not after a silent port (it would wait again), nor after etcd itself answered "no leader".
@@ -101,9 +109,7 @@ public final class EtcdTarget implements AutoCloseable {
             return Diagnosis.of(endpoints, clients);
         }
         // Only a refusal means nothing listens there: other failures reached something.
-        return Failures.isRefused(failure)
-            ? ". Is etcd running there? Start it with 'docker compose up -d', or point --endpoints (or ETCD_ENDPOINTS) at a running etcd."
-            : "";
+        return Failures.isRefused(failure) ? NOT_RUNNING : "";
     }
 
     /** The throwaway etcd this run started, if any. */

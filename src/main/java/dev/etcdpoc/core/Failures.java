@@ -154,7 +154,8 @@ public final class Failures {
 
     /** True when the server closed the connection without a word: a dying etcd, or a TLS etcd spoken to in plain http. */
     public static boolean isConnectionDropped(Throwable failure) {
-        return says(failure, DROPPED);
+        // gRPC's words when the connection closes under a request; a write to a connection already closed, Netty's exception.
+        return says(failure, DROPPED) || find(failure, ClosedChannelException.class).isPresent();
     }
 
     /** True when etcd refused to authenticate because auth is disabled on it: credentials are then not needed. */
